@@ -1,0 +1,4 @@
+//! crtk: compiles the DHIS2 Cancer Registry toolkit (NCD_CR) for one country.
+//!
+//! The pipeline (see README.md): load a country config and the base package, adapt, validate,
+//! emit canonical JSON. Each stage is a plain function from data to data.
