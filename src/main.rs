@@ -1,1 +1,83 @@
-fn main() {}
+//! The `crtk` command line: parse arguments, call the library, print, choose the exit code.
+//!
+//! Exit codes: 0 success; 1 the input was processed and found wanting; 2 the command could not run
+//! (bad arguments, unreadable or malformed input).
+
+use clap::{Parser, Subcommand};
+use crtk::adapt::Context;
+use crtk::build::{BuildOptions, build};
+use crtk::output::{refuse_inputs, write_atomic};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Compile the DHIS2 Cancer Registry toolkit (NCD_CR) for a country.
+///
+/// A country config (YAML) is merged with the base package and compiled into a DHIS2 metadata
+/// package (JSON) ready to import.
+#[derive(Parser)]
+#[command(name = "crtk", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the DHIS2 package a country config describes.
+    ///
+    /// Writes `<out>/<package name>.json`, where the name follows DHIS2's package naming
+    /// (`NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en`). The header's `lastUpdated` comes from the
+    /// SOURCE_DATE_EPOCH environment variable when set, else from the base package: never the
+    /// clock, so two builds of the same inputs are byte-identical. Nothing is written on error.
+    Build {
+        /// The country config (YAML), e.g. country-configs/example.yaml.
+        config: PathBuf,
+        /// The folder to write the package into (created when missing).
+        #[arg(long, short, value_name = "DIR")]
+        out: PathBuf,
+        /// Build on this base package (a DHIS2 package JSON, e.g. the official NCD_CR download)
+        /// instead of the one the config names or the NCD_CR base shipped with crtk.
+        #[arg(long, value_name = "FILE")]
+        base: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Build { config, out, base } => {
+            let options = BuildOptions {
+                base,
+                context: Context {
+                    source_date_epoch: source_date_epoch()?,
+                },
+            };
+            let built = build(&config, &options).map_err(|e| e.to_string())?;
+            let target = out.join(&built.file_name);
+            refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
+            write_atomic(&target, built.to_json().as_bytes()).map_err(|e| e.to_string())?;
+            println!("wrote {}", target.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): whole seconds since 1970-01-01 UTC.
+fn source_date_epoch() -> Result<Option<i64>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) if !text.trim().is_empty() => text.trim().parse().map(Some).map_err(|_| {
+            format!("SOURCE_DATE_EPOCH=`{text}` is not a whole number of seconds since 1970; unset it or fix it")
+        }),
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,17 @@
+//! Errors of the adaptations: each names the config key at fault and what to do.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdaptError {
+    /// The config asks for something the base package cannot give.
+    #[error("{}: `{key}`: {message}", path.display())]
+    Config {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+    /// The base package lacks something an adaptation needs.
+    #[error("the base package {message}")]
+    Base { message: String },
+}

@@ -1,0 +1,71 @@
+//! `crtk build`: country config + base package -> adapted package, in memory.
+//!
+//! The caller decides where to write; nothing here touches the disk except to read inputs.
+
+use crate::adapt::{self, AdaptError, Context};
+use crate::base::Base;
+use crate::config::{ConfigError, LoadedConfig};
+use crate::package::{LoadError, Package, to_canonical_string};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Base(#[from] LoadError),
+    #[error(transparent)]
+    Adapt(#[from] AdaptError),
+}
+
+/// Choices made on the command line rather than in the config.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Overrides the config's `package.base`.
+    pub base: Option<PathBuf>,
+    pub context: Context,
+}
+
+/// A built package and what went into it.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub package: Package,
+    /// `<package name>.json`
+    pub file_name: String,
+    /// Every file read (config, base, data files), so outputs can never overwrite one.
+    pub inputs: Vec<PathBuf>,
+}
+
+impl Built {
+    /// The package as the canonical bytes crtk writes.
+    pub fn to_json(&self) -> String {
+        to_canonical_string(&self.package)
+    }
+}
+
+/// Builds the package a country config describes.
+pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildError> {
+    let config = LoadedConfig::load(config_path)?;
+    let base_path = options.base.clone().or_else(|| {
+        config
+            .config
+            .package
+            .base
+            .as_ref()
+            .map(|p| config.resolve(p))
+    });
+    let base = match &base_path {
+        Some(path) => Base::load(path)?,
+        None => Base::shipped(),
+    };
+    let mut inputs = vec![config.path.clone()];
+    inputs.extend(base.path.clone());
+    let mut package = base.package;
+    adapt::apply(&mut package, &config, &options.context)?;
+    let name = package.header.name().unwrap_or("package").to_string();
+    Ok(Built {
+        package,
+        file_name: format!("{name}.json"),
+        inputs,
+    })
+}

@@ -1,0 +1,130 @@
+//! The country config: one YAML file that declares everything a country changes in the base.
+//!
+//! Parsing is strict (`deny_unknown_fields`): a misspelt key is an error that names it and suggests
+//! the closest valid one, with the line and column where it stands. Relative paths inside the config
+//! are resolved against the config's own folder.
+
+mod error;
+
+pub use error::ConfigError;
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// A country config as written in YAML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountryConfig {
+    /// Which country this build is for.
+    pub country: Country,
+    /// The identity of the package the build produces.
+    pub package: PackageSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Country {
+    /// ISO 3166-1 alpha-2 or alpha-3 code, upper case (`RW`, `KEN`).
+    pub code: String,
+    /// The country's name in the package's default language.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageSettings {
+    /// The version of the country package (`1.0.1-rw.1`).
+    pub version: String,
+    /// The package's default locale (`en`).
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    /// The base package to adapt: a package JSON file, or a folder holding exactly one.
+    /// Default: the NCD_CR base shipped inside crtk.
+    #[serde(default)]
+    pub base: Option<PathBuf>,
+}
+
+fn default_locale() -> String {
+    "en".into()
+}
+
+/// A config read from disk, with the place it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub path: PathBuf,
+    pub config: CountryConfig,
+}
+
+impl LoadedConfig {
+    /// Reads and checks a country config file.
+    pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let config = CountryConfig::from_yaml(&text, path)?;
+        Ok(LoadedConfig {
+            path: path.to_path_buf(),
+            config,
+        })
+    }
+
+    /// The folder relative paths in the config are resolved against.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// A path written in the config, resolved against the config's folder.
+    pub fn resolve(&self, relative: &Path) -> PathBuf {
+        self.dir().join(relative)
+    }
+}
+
+impl CountryConfig {
+    /// Parses config text; `path` names the source in errors.
+    pub fn from_yaml(text: &str, path: &Path) -> Result<CountryConfig, ConfigError> {
+        let deserializer = serde_yaml::Deserializer::from_str(text);
+        let config: CountryConfig = serde_path_to_error::deserialize(deserializer)
+            .map_err(|e| ConfigError::from_serde(path, e))?;
+        config.check(path)?;
+        Ok(config)
+    }
+
+    /// Checks that serde's types cannot express.
+    fn check(&self, path: &Path) -> Result<(), ConfigError> {
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key: key.to_string(),
+            message,
+        };
+        let code = &self.country.code;
+        if !(2..=3).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(invalid(
+                "country.code",
+                format!(
+                    "`{code}` is not an ISO 3166 country code: use 2 or 3 upper-case letters, e.g. `RW`"
+                ),
+            ));
+        }
+        if self.country.name.trim().is_empty() {
+            return Err(invalid(
+                "country.name",
+                "is empty: give the country's name".into(),
+            ));
+        }
+        let version = &self.package.version;
+        if version.is_empty()
+            || !version
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
+        {
+            return Err(invalid(
+                "package.version",
+                format!(
+                    "`{version}` is not a package version: use letters, digits, `.`, `-` and `+` only, e.g. `1.0.1-rw.1`"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
