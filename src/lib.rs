@@ -2,3 +2,4 @@
 //!
 //! The pipeline (see README.md): load a country config and the base package, adapt, validate,
 //! emit canonical JSON. Each stage is a plain function from data to data.
+pub mod expression;
