@@ -9,18 +9,20 @@ use std::collections::BTreeMap;
 
 /// Evaluation order (lower runs first): values later rules read are assigned first.
 pub mod priority {
+    /// Calculated values other rules read.
+    pub const PREPARE: u32 = 1;
     /// Copies and compositions (IDs, previous values, lookups' inputs).
-    pub const INPUTS: u32 = 1;
+    pub const INPUTS: u32 = 2;
     /// Derived codes (families, keys, groups).
-    pub const DERIVED: u32 = 2;
+    pub const DERIVED: u32 = 3;
     /// Lookups on derived codes (MUST / MUST-NOT, morphology result).
-    pub const LOOKUPS: u32 = 3;
+    pub const LOOKUPS: u32 = 4;
     /// Check results.
-    pub const CHECKS: u32 = 4;
+    pub const CHECKS: u32 = 5;
     /// Summaries of check results (Rare, Invalid).
-    pub const SUMMARIES: u32 = 5;
+    pub const SUMMARIES: u32 = 6;
     /// Form behaviour (hide, block, errors).
-    pub const FORM: u32 = 6;
+    pub const FORM: u32 = 7;
 }
 
 /// One action of a rule.
@@ -40,6 +42,12 @@ impl Action {
     pub fn assign(data_element: &str, data: impl Into<String>) -> Action {
         Action::new("ASSIGN")
             .with("dataElement", reference(data_element))
+            .with("data", json!(data.into()))
+    }
+    /// ASSIGN to a calculated-value rule variable (`#{name}`); gives no effect on a field.
+    pub fn calculate(variable: &str, data: impl Into<String>) -> Action {
+        Action::new("ASSIGN")
+            .with("content", json!(format!("#{{{variable}}}")))
             .with("data", json!(data.into()))
     }
     pub fn warning(data_element: &str, content: &str, data: Option<&str>) -> Action {
@@ -118,6 +126,19 @@ impl<'a> Rules<'a> {
         if let Some(stage) = stage {
             variable["programStage"] = reference(stage);
         }
+        self.variables.push(identifiable(variable));
+    }
+
+    /// A calculated-value rule variable of `value_type`, set by [`Action::calculate`].
+    pub fn calculated_variable(&mut self, name: &str, value_type: &str) {
+        let variable = json!({
+            "id": self.uids.uid("programRuleVariables", name),
+            "name": name,
+            "program": reference(&self.program),
+            "programRuleVariableSourceType": "CALCULATED_VALUE",
+            "useCodeForOptionSet": true,
+            "valueType": value_type,
+        });
         self.variables.push(identifiable(variable));
     }
 

@@ -110,6 +110,18 @@ pub fn add(rules: &mut Rules, dir: &Path, options: &[Row], tumor: &str) -> Resul
             var::PREV_EVENT_TOPOGRAPHY_GROUPS,
         ),
     ] {
+        // MULTI_TEXT lists are text: the NUMBER group is copied into a TEXT calculated value first.
+        let text = format!("{}_text", &value[2..value.len() - 1]);
+        rules.calculated_variable(&text, "TEXT");
+        rules.rule(
+            &format!("CR - Previous {name} group as text"),
+            &format!("The previous tumour's {name} group as text, for the list of groups."),
+            Some(tumor),
+            priority::PREPARE,
+            format!("d2:hasValue({value})"),
+            vec![Action::calculate(&text, value)],
+        );
+        let text_ref = format!("#{{{text}}}");
         rules.rule(
             &format!("CR - Assign previous {name} group"),
             &format!("The {name} group of the previous tumour."),
@@ -124,7 +136,7 @@ pub fn add(rules: &mut Rules, dir: &Path, options: &[Row], tumor: &str) -> Resul
             &format!("CR - Assign previous {name} groups"),
             &format!("{name} groups of earlier tumours"),
             list_target,
-            value,
+            &text_ref,
             list,
         );
     }

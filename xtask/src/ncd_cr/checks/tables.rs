@@ -89,8 +89,8 @@ pub fn add(rules: &mut Rules, dir: &Path, tumor: &str) -> Result<(), String> {
     // Basis (CanReg5 CheckBasis): not microscopically verified (basis outside 5-8) and not exempt.
     let exempt = ConditionTable::read(dir, "basis_exempt.csv")?.condition(&VARS)?;
     let failed = format!(
-        "!{} && !({exempt})",
-        expr::in_ranges(var::BASIS, &[(5, 8)])
+        "{} && !({exempt})",
+        expr::not(&expr::in_ranges(var::BASIS, &[(5, 8)]))
     );
     result_rules(
         rules,
@@ -114,9 +114,9 @@ pub fn add(rules: &mut Rules, dir: &Path, tumor: &str) -> Result<(), String> {
             .map(|g| g.parse().map_err(|_| format!("grade.csv: bad grade {g:?}")))
             .collect::<Result<_, _>>()?;
         violations.push(format!(
-            "({} && !{})",
+            "({} && {})",
             expr::in_ranges(var::MORPHOLOGY, &morphologies),
-            expr::in_set(var::GRADE, &allowed)
+            expr::not(&expr::in_set(var::GRADE, &allowed))
         ));
     }
     let failed = format!(
