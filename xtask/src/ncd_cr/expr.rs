@@ -73,6 +73,35 @@ pub fn in_set(var: &str, codes: &[i64]) -> String {
     in_ranges(var, &ranges(codes))
 }
 
+/// Ranges covering `subset` within `universe` (the codes a field can hold): a run of universe
+/// codes that are all in the subset becomes one range, whatever lies between them, so option
+/// codes compress far better than by integer adjacency.
+pub fn ranges_within(subset: &[i64], universe: &[i64]) -> Vec<(i64, i64)> {
+    let wanted: std::collections::BTreeSet<i64> = subset.iter().copied().collect();
+    let mut all: Vec<i64> = universe.to_vec();
+    all.sort_unstable();
+    all.dedup();
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    let mut open = false;
+    for code in all {
+        if wanted.contains(&code) {
+            match out.last_mut() {
+                Some((_, hi)) if open => *hi = code,
+                _ => out.push((code, code)),
+            }
+            open = true;
+        } else {
+            open = false;
+        }
+    }
+    out
+}
+
+/// `in_ranges` over the subset of a field's codes (see [`ranges_within`]).
+pub fn in_subset(var: &str, subset: &[i64], universe: &[i64]) -> String {
+    in_ranges(var, &ranges_within(subset, universe))
+}
+
 /// Parenthesised negation.
 pub fn not(expr: &str) -> String {
     format!("!({expr})")
@@ -123,6 +152,12 @@ mod tests {
             in_set("#{m}", &[1, 2, 4]),
             "((#{m} >= 1 && #{m} <= 2) || #{m} == 4)"
         );
+    }
+
+    #[test]
+    fn subsets_merge_across_codes_the_field_cannot_hold() {
+        assert_eq!(ranges_within(&[10, 30, 50], &[10, 20, 30, 40, 50]), vec![(10, 10), (30, 30), (50, 50)]);
+        assert_eq!(ranges_within(&[10, 30], &[10, 30, 40, 50]), vec![(10, 30)]);
     }
 
     #[test]

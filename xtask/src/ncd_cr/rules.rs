@@ -10,19 +10,23 @@ use std::collections::BTreeMap;
 /// Evaluation order (lower runs first): values later rules read are assigned first.
 pub mod priority {
     /// Calculated values other rules read.
-    pub const PREPARE: u32 = 1;
+    pub const PREPARE: u32 = 10;
     /// Copies and compositions (IDs, previous values, lookups' inputs).
-    pub const INPUTS: u32 = 2;
+    pub const INPUTS: u32 = 20;
     /// Derived codes (families, keys, groups).
-    pub const DERIVED: u32 = 3;
+    pub const DERIVED: u32 = 30;
     /// Lookups on derived codes (MUST / MUST-NOT, morphology result).
-    pub const LOOKUPS: u32 = 4;
+    pub const LOOKUPS: u32 = 40;
+    /// "Not found" results of lookups, after every lookup had its chance.
+    pub const LOOKUP_DEFAULTS: u32 = 45;
     /// Check results.
-    pub const CHECKS: u32 = 5;
+    pub const CHECKS: u32 = 50;
+    /// "Passed" results of checks, after every check had its chance.
+    pub const CHECK_DEFAULTS: u32 = 55;
     /// Summaries of check results (Rare, Invalid).
-    pub const SUMMARIES: u32 = 6;
+    pub const SUMMARIES: u32 = 60;
     /// Form behaviour (hide, block, errors).
-    pub const FORM: u32 = 7;
+    pub const FORM: u32 = 70;
 }
 
 /// One action of a rule.
@@ -93,6 +97,10 @@ pub struct Rules<'a> {
     rules: Vec<Value>,
     actions: Vec<Value>,
     variables: Vec<Value>,
+    /// Data elements whose assigned value later rules read in the same evaluation: the rule
+    /// engine keeps an ASSIGN to a data element under the element's UID, so each also gets a
+    /// calculated-value variable, assigned alongside.
+    derived: BTreeMap<String, String>,
 }
 
 impl<'a> Rules<'a> {
@@ -105,6 +113,7 @@ impl<'a> Rules<'a> {
             rules: Vec::new(),
             actions: Vec::new(),
             variables: Vec::new(),
+            derived: BTreeMap::new(),
         }
     }
 
@@ -142,6 +151,13 @@ impl<'a> Rules<'a> {
         self.variables.push(identifiable(variable));
     }
 
+    /// A data element that rules assign and other rules read: a calculated-value variable `name`
+    /// of `value_type` holds the value assigned in the current evaluation.
+    pub fn derived_variable(&mut self, name: &str, data_element: &str, value_type: &str) {
+        self.calculated_variable(name, value_type);
+        self.derived.insert(data_element.to_string(), name.to_string());
+    }
+
     /// A rule variable reading an enrollment attribute.
     pub fn attribute_variable(&mut self, name: &str, attribute: &str) {
         let variable = json!({
@@ -169,8 +185,21 @@ impl<'a> Rules<'a> {
             Some(uid) => uid.clone(),
             None => self.uids.uid("programRules", name),
         };
+        let mut expanded = Vec::new();
+        for action in actions {
+            let derived = (action.kind == "ASSIGN")
+                .then(|| action.fields.get("dataElement").and_then(|d| d["id"].as_str()))
+                .flatten()
+                .and_then(|uid| self.derived.get(uid))
+                .cloned();
+            let data = action.fields.get("data").and_then(Value::as_str).map(String::from);
+            expanded.push(action);
+            if let (Some(variable), Some(data)) = (derived, data) {
+                expanded.push(Action::calculate(&variable, data));
+            }
+        }
         let mut action_refs = Vec::new();
-        for (index, action) in actions.into_iter().enumerate() {
+        for (index, action) in expanded.into_iter().enumerate() {
             let action_id = self.uids.uid("programRuleActions", &format!("{name}/{index}"));
             let mut object = json!({
                 "id": action_id,

@@ -37,24 +37,29 @@ pub fn add(rules: &mut Rules, tumor_stage: &str) {
         ("run_checks", RUN_CHECKS),
         ("run_tm_check", RUN_TM_CHECK),
         ("run_mp_check", RUN_MP_CHECK),
-        ("rare", RARE),
-        ("morphology_family", MORPHOLOGY_FAMILY),
-        ("tm_key", TM_KEY),
-        ("in_must", IN_MUST),
-        ("in_must_list_negative", IN_MUST_NOT),
-        ("morphology_group", MORPHOLOGY_GROUP),
-        ("topography_group", TOPOGRAPHY_GROUP),
-        ("previous_morphology_group", PREVIOUS_MORPHOLOGY_GROUP),
-        ("previous_topography_group", PREVIOUS_TOPOGRAPHY_GROUP),
-        ("morphology_result", MORPHOLOGY_RESULT),
-        ("previous_tumor_numbers", PREVIOUS_TUMOR_NUMBERS),
         ("source_tumor_number", SOURCE_TUMOR_NUMBER),
         ("status", STATUS),
     ] {
         rules.data_element_variable(name, uid, current, None);
     }
+    // Values rules assign and later rules read in the same evaluation.
+    for (name, uid, value_type) in [
+        ("rare", RARE, "BOOLEAN"),
+        ("morphology_family", MORPHOLOGY_FAMILY, "NUMBER"),
+        ("tm_key", TM_KEY, "TEXT"),
+        ("in_must", IN_MUST, "BOOLEAN"),
+        ("in_must_list_negative", IN_MUST_NOT, "BOOLEAN"),
+        ("morphology_group", MORPHOLOGY_GROUP, "NUMBER"),
+        ("topography_group", TOPOGRAPHY_GROUP, "NUMBER"),
+        ("previous_morphology_group", PREVIOUS_MORPHOLOGY_GROUP, "NUMBER"),
+        ("previous_topography_group", PREVIOUS_TOPOGRAPHY_GROUP, "NUMBER"),
+        ("morphology_result", MORPHOLOGY_RESULT, "TEXT"),
+        ("previous_tumor_numbers", PREVIOUS_TUMOR_NUMBERS, "TEXT"),
+    ] {
+        rules.derived_variable(name, uid, value_type);
+    }
     for uid in FLAGS {
-        rules.data_element_variable(&format!("flag_{uid}"), uid, current, None);
+        rules.derived_variable(&format!("flag_{uid}"), uid, "BOOLEAN");
     }
 
     let previous = "DATAELEMENT_PREVIOUS_EVENT";

@@ -16,13 +16,19 @@ pub fn add(rules: &mut Rules, data: &Path, tumor: &str) -> Result<(), String> {
     let lookups = Lookups::read(&dir)?;
     let options = super::tables::read(&data.join("ncd-cr"), "option_sets.csv")?;
     tables::add(rules, &dir, tumor)?;
-    topography_morphology::add(rules, &lookups, &options, tumor)?;
+    let topographies: Vec<i64> = super::canreg5::topographies(&dir)?
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    topography_morphology::add(rules, &lookups, &options, &topographies, tumor)?;
     multiple_primary::add(rules, &dir, &options, tumor)?;
     summary::add(rules, tumor);
     Ok(())
 }
 
-/// A check result: ASSIGN true + a warning when `failed`, ASSIGN false when it passed.
+/// A check result: ASSIGN true + a warning when `failed`; then, at a later priority, ASSIGN false
+/// when the flag (a calculated value of this evaluation) was not set.
+#[allow(clippy::too_many_arguments)]
 pub fn result_rules(
     rules: &mut Rules,
     tumor: &str,
@@ -50,8 +56,8 @@ pub fn result_rules(
         passed_name,
         &format!("{description} Passed: the flag is set to false."),
         Some(tumor),
-        priority::CHECKS,
-        format!("{guard} && !({failed})"),
+        priority::CHECK_DEFAULTS,
+        format!("{guard} && {} != true", super::fields::var::flag(flag)),
         vec![Action::assign(flag, "false")],
     );
 }

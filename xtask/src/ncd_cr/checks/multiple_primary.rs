@@ -69,7 +69,7 @@ pub fn add(rules: &mut Rules, dir: &Path, options: &[Row], tumor: &str) -> Resul
             priority::DERIVED,
             format!(
                 "d2:hasValue({m}) && {}",
-                expr::in_set(var::MORPHOLOGY, codes),
+                expr::in_subset(var::MORPHOLOGY, codes, &morphologies),
                 m = var::MORPHOLOGY
             ),
             vec![Action::assign(MORPHOLOGY_GROUP, group.to_string())],
@@ -87,7 +87,7 @@ pub fn add(rules: &mut Rules, dir: &Path, options: &[Row], tumor: &str) -> Resul
             priority::DERIVED,
             format!(
                 "d2:hasValue({t}) && {}",
-                expr::in_set(var::TOPOGRAPHY, codes),
+                expr::in_subset(var::TOPOGRAPHY, codes, &topography_codes),
                 t = var::TOPOGRAPHY
             ),
             vec![Action::assign(TOPOGRAPHY_GROUP, group.to_string())],

@@ -120,9 +120,9 @@ pub fn add(rules: &mut Rules, dir: &Path, tumor: &str) -> Result<(), String> {
         ));
     }
     let failed = format!(
-        "{} != 9 && ({})",
-        var::GRADE,
-        expr::any(&violations)
+        "d2:hasValue({g}) && {g} != 9 && ({})",
+        expr::any(&violations),
+        g = var::GRADE
     );
     result_rules(
         rules,
@@ -130,7 +130,12 @@ pub fn add(rules: &mut Rules, dir: &Path, tumor: &str) -> Result<(), String> {
         "CR - Check Grade",
         "CR - Check Grade: check passed",
         "CanReg5 CheckGrade: grade consistent with behaviour and morphology (checks/grade.csv).",
-        &guard(&[var::GRADE, var::MORPHOLOGY, var::BEHAVIOUR]),
+        &format!(
+            "{} && (d2:hasValue({}) || {} != 3)",
+            guard(&[var::MORPHOLOGY, var::BEHAVIOUR]),
+            var::GRADE,
+            var::BEHAVIOUR
+        ),
         &failed,
         INVALID_GRADE,
         "Grade is invalid for this behaviour and morphology (CanReg5 Grade).",

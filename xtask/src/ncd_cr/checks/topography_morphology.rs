@@ -25,7 +25,13 @@ const MUST_SPLITS: [(u32, u32); 10] = [
     (64, 69),
 ];
 
-pub fn add(rules: &mut Rules, lookups: &Lookups, options: &[Row], tumor: &str) -> Result<(), String> {
+pub fn add(
+    rules: &mut Rules,
+    lookups: &Lookups,
+    options: &[Row],
+    topographies: &[i64],
+    tumor: &str,
+) -> Result<(), String> {
     let morphologies: Vec<i64> = options
         .iter()
         .filter(|o| col(o, "option_set_name") == "CRMorphology4CS")
@@ -66,7 +72,7 @@ pub fn add(rules: &mut Rules, lookups: &Lookups, options: &[Row], tumor: &str) -
             &format!("CanReg5 MorphFam.txt: these morphologies belong to family {family}."),
             Some(tumor),
             priority::DERIVED,
-            format!("{has_morphology} && {}", expr::in_set(var::MORPHOLOGY, codes)),
+            format!("{has_morphology} && {}", expr::in_subset(var::MORPHOLOGY, codes, &morphologies)),
             vec![Action::assign(MORPHOLOGY_FAMILY, family.to_string())],
         );
     }
@@ -83,7 +89,7 @@ pub fn add(rules: &mut Rules, lookups: &Lookups, options: &[Row], tumor: &str) -
             ),
             Some(tumor),
             priority::DERIVED,
-            format!("{has_morphology} && {}", expr::in_set(var::MORPHOLOGY, codes)),
+            format!("{has_morphology} && {}", expr::in_subset(var::MORPHOLOGY, codes, &morphologies)),
             vec![Action::assign(TM_KEY, format!("'{}'", key.code()))],
         );
     }
@@ -91,13 +97,11 @@ pub fn add(rules: &mut Rules, lookups: &Lookups, options: &[Row], tumor: &str) -
     // MUST: '+' families carry their own number as code.
     let has_topography = format!("d2:hasValue({})", var::TOPOGRAPHY);
     let plus = format!("{} == 'PLUS' && {has_topography}", var::TM_KEY);
-    let mut all_must = Vec::new();
     for (lo, hi) in MUST_SPLITS {
-        let found = lookup(&lookups.must, |f| f >= lo && f <= hi, 0);
+        let found = lookup(&lookups.must, |f| f >= lo && f <= hi, 0, topographies);
         if found.is_empty() {
             continue;
         }
-        all_must.extend(found.iter().cloned());
         rules.rule(
             &format!("CR - Topography Morphology: MUST - Morphology family {lo:02}-{hi:02}"),
             "CanReg5 Must.txt: the family's topography is in its MUST list.",
@@ -111,13 +115,13 @@ pub fn add(rules: &mut Rules, lookups: &Lookups, options: &[Row], tumor: &str) -
         "CR - Topography Morphology: MUST - not found",
         "CanReg5 Must.txt: the family's topography is not in its MUST list.",
         Some(tumor),
-        priority::LOOKUPS,
-        format!("{plus} && !({})", expr::any(&all_must)),
+        priority::LOOKUP_DEFAULTS,
+        format!("{plus} && {} != true", var::IN_MUST),
         vec![Action::assign(IN_MUST, "false")],
     );
     // MUST NOT: '-' families are coded number + 63.
     let minus = format!("{} == 'MINUS' && {has_topography}", var::TM_KEY);
-    let must_not = lookup(&lookups.must_not, |_| true, 63);
+    let must_not = lookup(&lookups.must_not, |_| true, 63, topographies);
     rules.rule(
         "CR - Topography Morphology: MUST NOT",
         "CanReg5 MustNot.txt: the family's topography is in its MUST-NOT list.",
@@ -130,8 +134,8 @@ pub fn add(rules: &mut Rules, lookups: &Lookups, options: &[Row], tumor: &str) -
         "CR - Topography Morphology: MUST NOT - not found",
         "CanReg5 MustNot.txt: the family's topography is not in its MUST-NOT list.",
         Some(tumor),
-        priority::LOOKUPS,
-        format!("{minus} && !({})", expr::any(&must_not)),
+        priority::LOOKUP_DEFAULTS,
+        format!("{minus} && {} != true", var::IN_MUST_NOT),
         vec![Action::assign(IN_MUST_NOT, "false")],
     );
 
@@ -162,7 +166,7 @@ pub fn add(rules: &mut Rules, lookups: &Lookups, options: &[Row], tumor: &str) -
 
 /// One term per family: `(#{family} == F && topography in F's list)`, for families `keep` selects;
 /// `offset` turns the file's family number into the option code.
-fn lookup(pairs: &[Pair], keep: impl Fn(u32) -> bool, offset: i64) -> Vec<String> {
+fn lookup(pairs: &[Pair], keep: impl Fn(u32) -> bool, offset: i64, topographies: &[i64]) -> Vec<String> {
     let mut by_family: BTreeMap<u32, Vec<(i64, i64)>> = BTreeMap::new();
     for pair in pairs.iter().filter(|p| keep(p.family)) {
         by_family.entry(pair.family).or_default().push(pair.topography);
@@ -171,12 +175,16 @@ fn lookup(pairs: &[Pair], keep: impl Fn(u32) -> bool, offset: i64) -> Vec<String
         .into_iter()
         .map(|(family, mut ranges)| {
             ranges.sort();
-            let codes: Vec<i64> = ranges.iter().flat_map(|&(lo, hi)| lo..=hi).collect();
+            let codes: Vec<i64> = topographies
+                .iter()
+                .copied()
+                .filter(|t| ranges.iter().any(|&(lo, hi)| *t >= lo && *t <= hi))
+                .collect();
             format!(
                 "({} == {} && {})",
                 var::MORPHOLOGY_FAMILY,
                 i64::from(family) + offset,
-                expr::in_set(var::TOPOGRAPHY, &codes)
+                expr::in_subset(var::TOPOGRAPHY, &codes, topographies)
             )
         })
         .collect()
