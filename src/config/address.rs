@@ -101,8 +101,8 @@ impl<'de> Deserialize<'de> for Level {
 }
 
 /// Where the areas come from: exactly one of these keys.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "lowercase")]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AreaSource {
     /// Areas written in the config: a list of `{ code, name, children }`.
     Tree(Vec<TreeArea>),
@@ -112,6 +112,47 @@ pub enum AreaSource {
     Xlsx(TableSource),
     /// A CanReg5 dictionary export (`#<id>\t----<name>` headers, `code\tlabel` rows).
     Canreg5(DictionarySource),
+}
+
+/// The YAML form: a map with exactly one of the source keys (serde_yaml reads externally tagged
+/// enums only from YAML tags, which users do not write).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AreaSourceMap {
+    #[serde(default)]
+    tree: Option<Vec<TreeArea>>,
+    #[serde(default)]
+    csv: Option<TableSource>,
+    #[serde(default)]
+    xlsx: Option<TableSource>,
+    #[serde(default)]
+    canreg5: Option<DictionarySource>,
+}
+
+impl<'de> Deserialize<'de> for AreaSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let m = AreaSourceMap::deserialize(deserializer)?;
+        let mut found = Vec::new();
+        if let Some(t) = m.tree {
+            found.push(AreaSource::Tree(t));
+        }
+        if let Some(t) = m.csv {
+            found.push(AreaSource::Csv(t));
+        }
+        if let Some(t) = m.xlsx {
+            found.push(AreaSource::Xlsx(t));
+        }
+        if let Some(d) = m.canreg5 {
+            found.push(AreaSource::Canreg5(d));
+        }
+        if found.len() != 1 {
+            return Err(de::Error::custom(format!(
+                "give exactly one area source (`tree`, `csv`, `xlsx` or `canreg5`), found {}",
+                found.len()
+            )));
+        }
+        Ok(found.remove(0))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
