@@ -4,3 +4,4 @@
 #![allow(dead_code)]
 
 pub mod rule_engine;
+pub mod crtk;
