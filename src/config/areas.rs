@@ -713,9 +713,13 @@ fn build_tree(
     };
     // code -> index, across all levels (a code may appear at one level only).
     let mut by_code: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+    let mut errors: Vec<AreaError> = Vec::new();
+    // Codes already reported: their repeats and their descendants are skipped, so one defect
+    // gives one message.
+    let mut rejected: std::collections::HashSet<String> = std::collections::HashSet::new();
     for e in entries {
         if e.level >= levels.len() {
-            return Err(err(
+            errors.push(err(
                 &e.place,
                 format!(
                     "area `{}` ({}) is at level {} but `address.levels` declares {} level{} ({}): declare the extra level or remove the row",
@@ -727,10 +731,11 @@ fn build_tree(
                     tree.levels.join(", ")
                 ),
             ));
+            continue;
         }
         let level_name = &levels[e.level].name;
         if e.code.trim().is_empty() {
-            return Err(err(
+            errors.push(err(
                 &e.place,
                 format!(
                     "has an empty {level_name} code{}: give every area a code",
@@ -741,31 +746,47 @@ fn build_tree(
                     }
                 ),
             ));
+            continue;
         }
         let code = pad(&e.code, levels[e.level].pad);
+        if rejected.contains(&code) {
+            continue;
+        }
+        if let Some(parent) = &e.parent
+            && rejected.contains(&pad(parent, levels[e.level - 1].pad))
+        {
+            rejected.insert(code);
+            continue;
+        }
         if let Some(c) = bad_code_char(&code) {
-            return Err(err(
+            rejected.insert(code.clone());
+            errors.push(err(
                 &e.place,
                 format!(
                     "{level_name} code `{code}` holds `{}`: codes may hold only letters, digits, `-`, `_` and `.` (they are written inside rule conditions)",
-                    c.escape_debug()
+                    if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }
                 ),
             ));
+            continue;
         }
         if code.chars().count() > config.code_length {
-            return Err(err(
+            rejected.insert(code.clone());
+            errors.push(err(
                 &e.place,
                 format!(
                     "{level_name} code `{code}` is longer than the CanReg5 address length ({}): use the codes of the CanReg5 dictionary, or raise `address.code_length` to match it",
                     config.code_length
                 ),
             ));
+            continue;
         }
         if let Some(problem) = name_problem(&e.name) {
-            return Err(err(
+            rejected.insert(code.clone());
+            errors.push(err(
                 &e.place,
                 format!("{level_name} `{code}` {problem}"),
             ));
+            continue;
         }
         let parent = match &e.parent {
             None if e.level == 0 => None,
@@ -775,7 +796,8 @@ fn build_tree(
                 match by_code.get(&p) {
                     Some(&i) if tree.areas[i].level == e.level - 1 => Some(i),
                     _ => {
-                        return Err(err(
+                        rejected.insert(code.clone());
+                        errors.push(err(
                             &e.place,
                             format!(
                                 "{level_name} `{code}` ({}) names the {} `{p}`, which is not defined before it: add the {} or correct the code",
@@ -784,6 +806,7 @@ fn build_tree(
                                 levels[e.level - 1].name
                             ),
                         ));
+                        continue;
                     }
                 }
             }
@@ -791,34 +814,37 @@ fn build_tree(
         if let Some(&seen) = by_code.get(&code) {
             let other = &tree.areas[seen];
             if other.level != e.level {
-                return Err(err(
+                errors.push(err(
                     &e.place,
                     format!(
                         "code `{code}` ({level_name} {}) is also the code of {} `{}` ({}): codes must be unique across all levels",
                         e.name, levels[other.level].name, other.name, other.place
                     ),
                 ));
+                continue;
             }
             if !e.repeats_allowed {
-                return Err(err(
+                errors.push(err(
                     &e.place,
                     format!(
                         "duplicate {level_name} code `{code}` ({}), first defined at {} ({}): give each area its own code",
                         e.name, other.place, other.name
                     ),
                 ));
+                continue;
             }
             if other.name != e.name {
-                return Err(err(
+                errors.push(err(
                     &e.place,
                     format!(
                         "{level_name} code `{code}` has two names: `{}` here and `{}` at {}: make them the same",
                         e.name, other.name, other.place
                     ),
                 ));
+                continue;
             }
             if other.parent != parent {
-                return Err(err(
+                errors.push(err(
                     &e.place,
                     format!(
                         "{level_name} `{code}` ({}) is under {} `{}` here but under `{}` at {}: an area has one parent",
@@ -832,6 +858,7 @@ fn build_tree(
                         other.place
                     ),
                 ));
+                continue;
             }
             continue;
         }
@@ -848,6 +875,9 @@ fn build_tree(
             children: Vec::new(),
             place: e.place,
         });
+    }
+    if !errors.is_empty() {
+        return Err(combine(errors));
     }
     if tree.areas.is_empty() {
         return Err(err("file", "holds no areas".into()));
@@ -874,6 +904,24 @@ fn build_tree(
 }
 
 const MAX_DEPTH_GUARD: usize = 64;
+
+/// At most this many problems are listed in one error.
+const MAX_LISTED: usize = 20;
+
+/// The first error, with the others (up to [`MAX_LISTED`]) on the following lines.
+fn combine(mut errors: Vec<AreaError>) -> AreaError {
+    let total = errors.len();
+    let mut first = errors.remove(0);
+    for e in errors.iter().take(MAX_LISTED - 1) {
+        first.message.push_str(&format!("\n  {e}"));
+    }
+    if total > MAX_LISTED {
+        first
+            .message
+            .push_str(&format!("\n  ... and {} more problems", total - MAX_LISTED));
+    }
+    first
+}
 
 #[cfg(test)]
 mod tests {

@@ -114,7 +114,10 @@ impl CountryConfig {
                     if dict.category_length.is_some() && n != 2 {
                         return Err(invalid(
                             "address.levels".into(),
-                            format!("has {n} levels, but a compound CanReg5 dictionary (`category_length`) has 2"),
+                            format!(
+                                "declares {n} level{}, but a compound CanReg5 dictionary (`category_length`) has 2: the data has more levels than declared",
+                                if n == 1 { "" } else { "s" }
+                            ),
                         ));
                     }
                     if dict.category_length.is_none() && n != 1 {
