@@ -26,9 +26,16 @@ fn source_types_replace_the_placeholders() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| get(&package, "options", r["id"].as_str().unwrap())["code"].as_str().unwrap())
+        .map(|r| {
+            get(&package, "options", r["id"].as_str().unwrap())["code"]
+                .as_str()
+                .unwrap()
+        })
         .collect();
-    assert_eq!(codes, ["11", "12", "13", "14", "15", "20", "31", "32", "40", "99"]);
+    assert_eq!(
+        codes,
+        ["11", "12", "13", "14", "15", "20", "31", "32", "40", "99"]
+    );
     assert!(
         objects(&package, "options")
             .iter()
@@ -53,7 +60,10 @@ fn patient_id_pattern_that_breaks_canreg5_warns_with_the_consequence() {
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("warning: "), "{stderr}");
-    assert!(stderr.contains("9-character Patient IDs but CanReg5's RegNo holds 8"), "{stderr}");
+    assert!(
+        stderr.contains("9-character Patient IDs but CanReg5's RegNo holds 8"),
+        "{stderr}"
+    );
     assert!(stderr.contains("TUMOURID"), "{stderr}");
     let package = build_package(&dir.join("country.yaml"), &temp_dir("pid-warn-2"));
     assert_eq!(
@@ -76,7 +86,10 @@ fn patient_id_pattern_dhis2_rejects_is_an_error() {
     let output = build(&dir.join("country.yaml"), &dir.join("out"));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("country.yaml: `patient_id.pattern`"), "{stderr}");
+    assert!(
+        stderr.contains("country.yaml: `patient_id.pattern`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("E4021"), "{stderr}");
     assert!(!dir.join("out").exists());
 }
@@ -116,7 +129,10 @@ fn identifiers_are_added_and_their_pattern_is_enforced_by_the_rule_engine() {
     let engine = RuleEngine::get();
     let verdicts = engine.validate(
         &package,
-        &[(rule["condition"].as_str().unwrap().to_string(), ExprKind::Condition)],
+        &[(
+            rule["condition"].as_str().unwrap().to_string(),
+            ExprKind::Condition,
+        )],
     );
     assert!(verdicts[0].valid, "{:?}", verdicts[0]);
     let case = |value: &str| {
@@ -128,7 +144,11 @@ fn identifiers_are_added_and_their_pattern_is_enforced_by_the_rule_engine() {
     let results = engine.evaluate_cases(
         &package,
         "Cg4hl9AAs0X",
-        &[case("1198780012345678"), case("12345"), case("3198780012345678")],
+        &[
+            case("1198780012345678"),
+            case("12345"),
+            case("3198780012345678"),
+        ],
     );
     let errors = |i: usize| -> Vec<String> {
         results[i]
@@ -190,11 +210,20 @@ fn access_maps_user_groups_remaps_uids_and_assigns_org_units() {
     for old in ["qZqMpHDhuTB", "zzQyKOjBxP3", "V0YkFpiEmI2", "bjDvmb4bfuf"] {
         assert!(!text.contains(old), "{old} is remapped everywhere");
     }
-    assert!(objects(&package, "userGroups").is_empty(), "mapped groups are not imported");
+    assert!(
+        objects(&package, "userGroups").is_empty(),
+        "mapped groups are not imported"
+    );
     let program = get(&package, "programs", "Cg4hl9AAs0X");
     assert_eq!(program["categoryCombo"]["id"], "Cc12345abcd");
-    assert_eq!(program["sharing"]["userGroups"]["Kk12345abcd"], json!({"id": "Kk12345abcd", "access": "rw------"}));
-    assert_eq!(program["sharing"]["userGroups"]["Dd12345abcd"]["access"], "r-rw----");
+    assert_eq!(
+        program["sharing"]["userGroups"]["Kk12345abcd"],
+        json!({"id": "Kk12345abcd", "access": "rw------"})
+    );
+    assert_eq!(
+        program["sharing"]["userGroups"]["Dd12345abcd"]["access"],
+        "r-rw----"
+    );
     assert_eq!(program["organisationUnits"], json!([{"id": "ImspTQPwCqd"}]));
     let de = get(&package, "dataElements", "xcUBzN5QFXu");
     assert_eq!(de["categoryCombo"]["id"], "Cc12345abcd");
@@ -209,12 +238,24 @@ fn access_names_a_missing_user_group() {
     let output = build(&dir.join("country.yaml"), &dir.join("out"));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("`access.user_groups.CR - Admin`"), "{stderr}");
-    assert!(stderr.contains("no user group named `CR - Admin`"), "{stderr}");
+    assert!(
+        stderr.contains("`access.user_groups.CR - Admin`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no user group named `CR - Admin`"),
+        "{stderr}"
+    );
     // A group name the schema does not know is refused with the key and line.
-    let dir = write_config("access-unknown", "access:\n  user_groups:\n    CR - Admins: Kk12345abcd\n");
+    let dir = write_config(
+        "access-unknown",
+        "access:\n  user_groups:\n    CR - Admins: Kk12345abcd\n",
+    );
     let output = build(&dir.join("country.yaml"), &dir.join("out"));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("country.yaml:4:1: `access.user_groups`"), "{stderr}");
+    assert!(
+        stderr.contains("country.yaml:4:1: `access.user_groups`"),
+        "{stderr}"
+    );
 }

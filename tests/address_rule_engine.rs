@@ -25,9 +25,16 @@ struct Cascade {
 
 fn cascade(package: &Value, levels: usize) -> Cascade {
     let stage = get(package, "programStages", TUMOR_STAGE);
-    let mut psdes: Vec<&Value> = stage["programStageDataElements"].as_array().unwrap().iter().collect();
+    let mut psdes: Vec<&Value> = stage["programStageDataElements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
     psdes.sort_by_key(|p| p["sortOrder"].as_i64().unwrap());
-    let at = psdes.iter().position(|p| p["dataElement"]["id"] == ADDRESS).unwrap();
+    let at = psdes
+        .iter()
+        .position(|p| p["dataElement"]["id"] == ADDRESS)
+        .unwrap();
     let fields: Vec<String> = psdes[at + 1 - levels..=at]
         .iter()
         .map(|p| p["dataElement"]["id"].as_str().unwrap().to_string())
@@ -35,21 +42,32 @@ fn cascade(package: &Value, levels: usize) -> Cascade {
     let mut options = Vec::new();
     let mut code_of = BTreeMap::new();
     for f in &fields {
-        let set = get(package, "dataElements", f)["optionSet"]["id"].as_str().unwrap();
+        let set = get(package, "dataElements", f)["optionSet"]["id"]
+            .as_str()
+            .unwrap();
         let mut level = BTreeMap::new();
-        for o in objects(package, "options").into_iter().filter(|o| o["optionSet"]["id"] == set) {
+        for o in objects(package, "options")
+            .into_iter()
+            .filter(|o| o["optionSet"]["id"] == set)
+        {
             let (id, code) = (o["id"].as_str().unwrap(), o["code"].as_str().unwrap());
             level.insert(code.to_string(), id.to_string());
             code_of.insert(id.to_string(), code.to_string());
         }
         options.push(level);
     }
-    Cascade { fields, options, code_of }
+    Cascade {
+        fields,
+        options,
+        code_of,
+    }
 }
 
 fn event(values: &[(&str, &str)]) -> Value {
-    let data: serde_json::Map<String, Value> =
-        values.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+    let data: serde_json::Map<String, Value> = values
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
     json!({
         "enrollment": {"attributes": {}, "enrollmentDate": "2024-01-10"},
         "event": {"programStage": TUMOR_STAGE, "eventDate": "2024-01-15", "dataValues": data},
@@ -62,9 +80,18 @@ fn check(package: &Value, cascade: &Cascade, parents: &[(usize, Vec<String>, Vec
     // Every rule condition is valid for DHIS2 (the validation endpoint's item store).
     let conditions: Vec<(String, ExprKind)> = objects(package, "programRules")
         .iter()
-        .map(|r| (r["condition"].as_str().unwrap().to_string(), ExprKind::Condition))
+        .map(|r| {
+            (
+                r["condition"].as_str().unwrap().to_string(),
+                ExprKind::Condition,
+            )
+        })
         .collect();
-    for (verdict, (expr, _)) in engine.validate(package, &conditions).iter().zip(&conditions) {
+    for (verdict, (expr, _)) in engine
+        .validate(package, &conditions)
+        .iter()
+        .zip(&conditions)
+    {
         assert!(verdict.valid, "{expr}: {:?}", verdict.issues);
     }
     let groups: BTreeMap<&str, Vec<String>> = objects(package, "optionGroups")
@@ -95,7 +122,10 @@ fn check(package: &Value, cascade: &Cascade, parents: &[(usize, Vec<String>, Vec
     let n = cascade.fields.len();
     // Nothing selected: every child field hidden, no group shown.
     let empty = &results[0];
-    assert!(empty.iter().all(|e| e.action_type != "SHOWOPTIONGROUP"), "{empty:?}");
+    assert!(
+        empty.iter().all(|e| e.action_type != "SHOWOPTIONGROUP"),
+        "{empty:?}"
+    );
     let mut hidden: Vec<&str> = empty
         .iter()
         .filter(|e| e.action_type == "HIDEFIELD")
@@ -113,13 +143,25 @@ fn check(package: &Value, cascade: &Cascade, parents: &[(usize, Vec<String>, Vec
         let child_field = &cascade.fields[level + 1];
         let shown: Vec<&str> = effects
             .iter()
-            .filter(|e| e.action_type == "SHOWOPTIONGROUP" && e.field.as_deref() == Some(child_field))
+            .filter(|e| {
+                e.action_type == "SHOWOPTIONGROUP" && e.field.as_deref() == Some(child_field)
+            })
             .map(|e| e.option_group.as_deref().unwrap())
             .collect();
-        assert_eq!(shown.len(), 1, "exactly one group on the child field of {path:?}: {effects:?}");
-        assert_eq!(&groups[shown[0]], children, "the group shown for {path:?} holds its children");
+        assert_eq!(
+            shown.len(),
+            1,
+            "exactly one group on the child field of {path:?}: {effects:?}"
+        );
+        assert_eq!(
+            &groups[shown[0]], children,
+            "the group shown for {path:?} holds its children"
+        );
         // The ancestors' own groups are shown on their child fields, nothing else.
-        let all_shown = effects.iter().filter(|e| e.action_type == "SHOWOPTIONGROUP").count();
+        let all_shown = effects
+            .iter()
+            .filter(|e| e.action_type == "SHOWOPTIONGROUP")
+            .count();
         assert_eq!(all_shown, level + 1, "{path:?}");
         // Fields whose parent has a value are not hidden; deeper ones are.
         let hidden: Vec<&str> = effects
@@ -127,7 +169,10 @@ fn check(package: &Value, cascade: &Cascade, parents: &[(usize, Vec<String>, Vec
             .filter(|e| e.action_type == "HIDEFIELD")
             .map(|e| e.field.as_deref().unwrap())
             .collect();
-        let want: Vec<&str> = cascade.fields[level + 2..n].iter().map(String::as_str).collect();
+        let want: Vec<&str> = cascade.fields[level + 2..n]
+            .iter()
+            .map(String::as_str)
+            .collect();
         let mut hidden_sorted = hidden.clone();
         hidden_sorted.sort();
         let mut want_sorted = want.clone();
@@ -144,13 +189,22 @@ fn csv_rows(path: &str) -> Vec<BTreeMap<String, String>> {
     let headers = reader.headers().unwrap().clone();
     reader
         .records()
-        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
+        .map(|r| {
+            headers
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
         .collect()
 }
 
 #[test]
 fn rwanda_cascade_in_the_real_rule_engine() {
-    let package = build_package(&root().join("country-configs/rwanda/country.yaml"), &temp_dir("re-rw"));
+    let package = build_package(
+        &root().join("country-configs/rwanda/country.yaml"),
+        &temp_dir("re-rw"),
+    );
     let cascade = cascade(&package, 2);
     let rows = csv_rows("country-configs/rwanda/rwanda_cr_province_district_optionsets.csv");
     let mut parents = Vec::new();
@@ -168,11 +222,20 @@ fn rwanda_cascade_in_the_real_rule_engine() {
 
 #[test]
 fn kenya_cascade_in_the_real_rule_engine() {
-    let package = build_package(&root().join("country-configs/kenya/country.yaml"), &temp_dir("re-ke"));
+    let package = build_package(
+        &root().join("country-configs/kenya/country.yaml"),
+        &temp_dir("re-ke"),
+    );
     let cascade = cascade(&package, 3);
     let rows = csv_rows("country-configs/kenya/kenya_county_constituency_ward.csv");
     // Expected children, with the sample's documented fix (constituency 0 -> 158).
-    let fix = |c: &str| if c == "0" { "158".to_string() } else { c.to_string() };
+    let fix = |c: &str| {
+        if c == "0" {
+            "158".to_string()
+        } else {
+            c.to_string()
+        }
+    };
     let mut counties: Vec<(String, Vec<String>)> = Vec::new();
     let mut constituencies: Vec<(String, String, Vec<String>)> = Vec::new();
     for r in &rows {
@@ -187,7 +250,10 @@ fn kenya_cascade_in_the_real_rule_engine() {
             }
             None => counties.push((county.clone(), vec![constituency.clone()])),
         }
-        match constituencies.iter_mut().find(|(c, _, _)| *c == constituency) {
+        match constituencies
+            .iter_mut()
+            .find(|(c, _, _)| *c == constituency)
+        {
             Some((_, _, kids)) => kids.push(ward),
             None => constituencies.push((constituency, county, vec![ward])),
         }

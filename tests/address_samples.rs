@@ -23,7 +23,10 @@ struct Expected {
 
 fn sample(name: &str) -> Value {
     let out = temp_dir(&format!("sample-{name}"));
-    build_package(&root().join(format!("country-configs/{name}/country.yaml")), &out)
+    build_package(
+        &root().join(format!("country-configs/{name}/country.yaml")),
+        &out,
+    )
 }
 
 fn csv_rows(path: &str) -> Vec<BTreeMap<String, String>> {
@@ -99,8 +102,15 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
         .iter()
         .collect();
     psdes.sort_by_key(|p| p["sortOrder"].as_i64().unwrap());
-    let orders: Vec<i64> = psdes.iter().map(|p| p["sortOrder"].as_i64().unwrap()).collect();
-    assert_eq!(orders, (1..=psdes.len() as i64).collect::<Vec<_>>(), "sortOrder renumbered");
+    let orders: Vec<i64> = psdes
+        .iter()
+        .map(|p| p["sortOrder"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        orders,
+        (1..=psdes.len() as i64).collect::<Vec<_>>(),
+        "sortOrder renumbered"
+    );
     let at = psdes
         .iter()
         .position(|p| p["dataElement"]["id"] == ADDRESS)
@@ -111,7 +121,10 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
         .collect();
     for (l, f) in fields.iter().enumerate() {
         let de = get(package, "dataElements", f);
-        assert_eq!(de["formName"], levels[l], "field {l} is labelled with its level");
+        assert_eq!(
+            de["formName"], levels[l],
+            "field {l} is labelled with its level"
+        );
         if l + 1 < n {
             assert_eq!(de["name"], format!("CR - Address - {}", levels[l]));
         }
@@ -138,7 +151,11 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
                 .to_string()
         })
         .collect();
-    assert_eq!(sets[n - 1], "WGxPWOMn8jh", "Address keeps its option set UID");
+    assert_eq!(
+        sets[n - 1],
+        "WGxPWOMn8jh",
+        "Address keeps its option set UID"
+    );
 
     // Options per level: exactly the expected areas, in order.
     let option_by_id: BTreeMap<&str, &Value> = objects(package, "options")
@@ -172,7 +189,11 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| option_by_id[r["id"].as_str().unwrap()]["sortOrder"].as_i64().unwrap())
+            .map(|r| {
+                option_by_id[r["id"].as_str().unwrap()]["sortOrder"]
+                    .as_i64()
+                    .unwrap()
+            })
             .collect();
         assert_eq!(orders, (1..=orders.len() as i64).collect::<Vec<_>>());
     }
@@ -181,12 +202,19 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
         .into_iter()
         .filter(|o| o["optionSet"]["id"] == "WGxPWOMn8jh")
         .count();
-    assert_eq!(address_options, expected.iter().filter(|e| e.level == n - 1).count());
+    assert_eq!(
+        address_options,
+        expected.iter().filter(|e| e.level == n - 1).count()
+    );
 
     // Rule variables: one per upper level, reading codes.
     let variables: Vec<&Value> = objects(package, "programRuleVariables")
         .into_iter()
-        .filter(|v| v["dataElement"]["id"].as_str().is_some_and(|d| fields[..n - 1].iter().any(|f| f == d)))
+        .filter(|v| {
+            v["dataElement"]["id"]
+                .as_str()
+                .is_some_and(|d| fields[..n - 1].iter().any(|f| f == d))
+        })
         .collect();
     assert_eq!(variables.len(), n - 1);
     let var_of = |l: usize| -> String {
@@ -195,7 +223,10 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
             .find(|v| v["dataElement"]["id"] == fields[l].as_str())
             .unwrap();
         assert_eq!(v["useCodeForOptionSet"], true);
-        assert_eq!(v["programRuleVariableSourceType"], "DATAELEMENT_CURRENT_EVENT");
+        assert_eq!(
+            v["programRuleVariableSourceType"],
+            "DATAELEMENT_CURRENT_EVENT"
+        );
         v["name"].as_str().unwrap().to_string()
     };
 
@@ -217,7 +248,10 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
         assert!(!children.is_empty(), "{} has children", parent.code);
         let var = var_of(parent.level);
         let condition = format!("d2:hasValue(#{{{var}}}) && #{{{var}}} == '{}'", parent.code);
-        let matching: Vec<&&Value> = rules.iter().filter(|r| r["condition"] == condition.as_str()).collect();
+        let matching: Vec<&&Value> = rules
+            .iter()
+            .filter(|r| r["condition"] == condition.as_str())
+            .collect();
         assert_eq!(matching.len(), 1, "one rule for parent {}", parent.code);
         let rule = matching[0];
         assert_eq!(rule["programStage"]["id"], TUMOR_STAGE);
@@ -226,7 +260,10 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
         let action = actions[rule_actions[0]["id"].as_str().unwrap()];
         assert_eq!(action["programRuleActionType"], "SHOWOPTIONGROUP");
         assert_eq!(action["programRule"]["id"], rule["id"]);
-        assert_eq!(action["dataElement"]["id"], fields[parent.level + 1].as_str());
+        assert_eq!(
+            action["dataElement"]["id"],
+            fields[parent.level + 1].as_str()
+        );
         let group = groups
             .iter()
             .find(|g| g["id"] == action["optionGroup"]["id"])
@@ -238,21 +275,33 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
             .iter()
             .map(|r| r["id"].clone())
             .collect();
-        assert_eq!(members, children, "group of {} holds exactly its children", parent.code);
+        assert_eq!(
+            members, children,
+            "group of {} holds exactly its children",
+            parent.code
+        );
         assert!(group["shortName"].as_str().unwrap().chars().count() <= 50);
         for m in members {
-            *membership.entry(m.as_str().unwrap().to_string()).or_default() += 1;
+            *membership
+                .entry(m.as_str().unwrap().to_string())
+                .or_default() += 1;
         }
     }
     assert_eq!(groups.len(), parents.len(), "one group per parent");
     let non_top = expected.iter().filter(|e| e.level > 0).count();
     assert_eq!(membership.len(), non_top);
-    assert!(membership.values().all(|&c| c == 1), "every option in exactly one group");
+    assert!(
+        membership.values().all(|&c| c == 1),
+        "every option in exactly one group"
+    );
 
     // Each child field is hidden until its parent has a value.
     for l in 1..n {
         let condition = format!("!d2:hasValue(#{{{}}})", var_of(l - 1));
-        let hide: Vec<&&Value> = rules.iter().filter(|r| r["condition"] == condition.as_str()).collect();
+        let hide: Vec<&&Value> = rules
+            .iter()
+            .filter(|r| r["condition"] == condition.as_str())
+            .collect();
         assert_eq!(hide.len(), 1, "one hide rule for level {}", levels[l]);
         let action = actions[hide[0]["programRuleActions"][0]["id"].as_str().unwrap()];
         assert_eq!(action["programRuleActionType"], "HIDEFIELD");
@@ -262,7 +311,11 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
         .iter()
         .filter(|r| r["name"].as_str().unwrap().starts_with("Address: "))
         .count();
-    assert_eq!(address_rules, parents.len() + n - 1, "no other address rules");
+    assert_eq!(
+        address_rules,
+        parents.len() + n - 1,
+        "no other address rules"
+    );
     // Rule names are unique in the program (E4057).
     let names: BTreeSet<&str> = rules.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names.len(), rules.len());
@@ -323,7 +376,10 @@ fn kenya() {
 fn chile() {
     let expected = wide(
         &csv_rows("country-configs/chile/provinces.csv"),
-        &[("region_code", "region_name", 0), ("province_code", "province_name", 0)],
+        &[
+            ("region_code", "region_name", 0),
+            ("province_code", "province_name", 0),
+        ],
     );
     assert_eq!(expected.iter().filter(|e| e.level == 0).count(), 17);
     assert_eq!(expected.iter().filter(|e| e.level == 1).count(), 57);
@@ -333,7 +389,12 @@ fn chile() {
 
 #[test]
 fn maldives() {
-    let expected = long(&csv_rows("country-configs/maldives/islands.csv"), "code", "name", "parent");
+    let expected = long(
+        &csv_rows("country-configs/maldives/islands.csv"),
+        "code",
+        "name",
+        "parent",
+    );
     assert_eq!(expected.iter().filter(|e| e.level == 0).count(), 22);
     let package = sample("maldives");
     check_cascade(&package, &expected, &["Atoll", "Island"]);
@@ -341,7 +402,9 @@ fn maldives() {
 
 #[test]
 fn zimbabwe() {
-    let text = std::fs::read_to_string(root().join("country-configs/zimbabwe/address-dictionary.txt")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("country-configs/zimbabwe/address-dictionary.txt"))
+            .unwrap();
     let mut expected = Vec::new();
     let mut in_address = false;
     for line in text.lines() {
@@ -400,7 +463,11 @@ fn jamaica() {
 fn every_sample_declares_the_schema_for_editors() {
     for entry in std::fs::read_dir(root().join("country-configs")).unwrap() {
         let path = entry.unwrap().path();
-        let config = if path.is_dir() { path.join("country.yaml") } else { path.clone() };
+        let config = if path.is_dir() {
+            path.join("country.yaml")
+        } else {
+            path.clone()
+        };
         if config.extension().is_none_or(|e| e != "yaml") || !config.exists() {
             continue;
         }
@@ -412,7 +479,10 @@ fn every_sample_declares_the_schema_for_editors() {
             "{}: first line must point editors at the schema",
             config.display()
         );
-        let schema_path = config.parent().unwrap().join(first.rsplit('=').next().unwrap());
+        let schema_path = config
+            .parent()
+            .unwrap()
+            .join(first.rsplit('=').next().unwrap());
         assert!(schema_path.exists(), "{} resolves", schema_path.display());
     }
 }

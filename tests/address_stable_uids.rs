@@ -15,7 +15,10 @@ fn index(package: &Value) -> BTreeMap<(String, String), Value> {
     for (kind, items) in package.as_object().unwrap() {
         if let Some(items) = items.as_array() {
             for o in items {
-                out.insert((kind.clone(), o["id"].as_str().unwrap().to_string()), o.clone());
+                out.insert(
+                    (kind.clone(), o["id"].as_str().unwrap().to_string()),
+                    o.clone(),
+                );
             }
         }
     }
@@ -44,7 +47,11 @@ fn diff(before: &Value, after: &Value) -> Diff {
 fn rwanda_copy(name: &str) -> std::path::PathBuf {
     let dir = temp_dir(name);
     for file in ["country.yaml", "rwanda_cr_province_district_optionsets.csv"] {
-        std::fs::copy(root().join("country-configs/rwanda").join(file), dir.join(file)).unwrap();
+        std::fs::copy(
+            root().join("country-configs/rwanda").join(file),
+            dir.join(file),
+        )
+        .unwrap();
     }
     dir
 }
@@ -74,7 +81,10 @@ fn adding_a_district_changes_only_it_and_its_province_group() {
     );
     let after = build_package(&dir.join("country.yaml"), &dir.join("out2"));
     let d = diff(&before, &after);
-    let new_option = option_with_code(&after, "104")["id"].as_str().unwrap().to_string();
+    let new_option = option_with_code(&after, "104")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(d.added, vec![("options".to_string(), new_option)]);
     assert!(d.removed.is_empty(), "{:?}", d.removed);
     let kigali_group = after["optionGroups"]
@@ -97,7 +107,10 @@ fn adding_a_district_changes_only_it_and_its_province_group() {
     let (a, b) = (index(&before), index(&after));
     let set_before = &a[&("optionSets".to_string(), "WGxPWOMn8jh".to_string())]["options"];
     let set_after = &b[&("optionSets".to_string(), "WGxPWOMn8jh".to_string())]["options"];
-    assert_eq!(set_after.as_array().unwrap().len(), set_before.as_array().unwrap().len() + 1);
+    assert_eq!(
+        set_after.as_array().unwrap().len(),
+        set_before.as_array().unwrap().len() + 1
+    );
 }
 
 #[test]
@@ -113,7 +126,13 @@ fn adding_a_province_with_a_district_adds_only_their_objects() {
     let kinds: Vec<&str> = d.added.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         kinds,
-        vec!["optionGroups", "options", "options", "programRuleActions", "programRules"],
+        vec![
+            "optionGroups",
+            "options",
+            "options",
+            "programRuleActions",
+            "programRules"
+        ],
         "the province's option, group, rule and action and the district's option"
     );
     assert!(d.removed.is_empty());
@@ -126,17 +145,14 @@ fn adding_a_province_with_a_district_adds_only_their_objects() {
         .as_str()
         .unwrap()
         .to_string();
-    assert_eq!(
-        d.changed,
-        {
-            let mut v = vec![
-                ("optionSets".to_string(), "WGxPWOMn8jh".to_string()),
-                ("optionSets".to_string(), province_set),
-            ];
-            v.sort();
-            v
-        }
-    );
+    assert_eq!(d.changed, {
+        let mut v = vec![
+            ("optionSets".to_string(), "WGxPWOMn8jh".to_string()),
+            ("optionSets".to_string(), province_set),
+        ];
+        v.sort();
+        v
+    });
 }
 
 #[test]
@@ -146,7 +162,12 @@ fn same_inputs_same_bytes() {
     assert!(build(&config, &one).status.success());
     assert!(build(&config, &two).status.success());
     let read = |d: &Path| {
-        let f = std::fs::read_dir(d).unwrap().next().unwrap().unwrap().path();
+        let f = std::fs::read_dir(d)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
         std::fs::read(f).unwrap()
     };
     assert_eq!(read(&one), read(&two));

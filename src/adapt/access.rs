@@ -55,7 +55,9 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
                 {
                     return Err(err(
                         format!("access.user_groups.{name}"),
-                        format!("maps `{id}` to `{target}` but `access.uid_remap` maps it to `{other}`"),
+                        format!(
+                            "maps `{id}` to `{target}` but `access.uid_remap` maps it to `{other}`"
+                        ),
                     ));
                 }
                 remap.insert(id.to_string(), target.clone());
@@ -66,7 +68,11 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
                     format!("access.user_groups.{name}"),
                     format!(
                         "the package has no user group named `{name}`; it has: {}",
-                        if present.is_empty() { "none".into() } else { present.join(", ") }
+                        if present.is_empty() {
+                            "none".into()
+                        } else {
+                            present.join(", ")
+                        }
                     ),
                 ));
             }
@@ -87,13 +93,18 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
         if index.contains_key(to.as_str()) && !drop.contains(from) {
             return Err(err(
                 "access.uid_remap".into(),
-                format!("maps `{from}` to `{to}`, which is already the id of a {} in the package", index[to.as_str()]),
+                format!(
+                    "maps `{from}` to `{to}`, which is already the id of a {} in the package",
+                    index[to.as_str()]
+                ),
             ));
         }
     }
-    package
-        .objects_mut("userGroups")
-        .retain(|g| !g.get("id").and_then(Value::as_str).is_some_and(|id| drop.iter().any(|d| d == id)));
+    package.objects_mut("userGroups").retain(|g| {
+        !g.get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| drop.iter().any(|d| d == id))
+    });
     if !remap.is_empty() {
         for value in package.sections.values_mut() {
             rewrite(value, &remap, None);
@@ -133,7 +144,11 @@ fn rewrite(value: &mut Value, remap: &BTreeMap<String, String>, key: Option<&str
             }
         }
         Value::Object(map) => {
-            let renamed: Vec<String> = map.keys().filter(|k| remap.contains_key(*k)).cloned().collect();
+            let renamed: Vec<String> = map
+                .keys()
+                .filter(|k| remap.contains_key(*k))
+                .cloned()
+                .collect();
             for old in renamed {
                 let v = map.remove(&old).expect("listed above");
                 map.insert(remap[&old].clone(), v);
@@ -185,7 +200,10 @@ mod tests {
         });
         rewrite(&mut v, &remap, None);
         assert_eq!(v["categoryCombo"]["id"], "AAAAAAAAAAA");
-        assert_eq!(v["sharing"]["userGroups"]["AAAAAAAAAAA"]["id"], "AAAAAAAAAAA");
+        assert_eq!(
+            v["sharing"]["userGroups"]["AAAAAAAAAAA"]["id"],
+            "AAAAAAAAAAA"
+        );
         assert_eq!(v["condition"], "C{AAAAAAAAAAA} > 1 && #{xbjDvmb4bfuf}");
         assert_eq!(v["name"], "bjDvmb4bfuf stays in names");
     }

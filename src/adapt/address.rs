@@ -65,14 +65,33 @@ pub fn compile(
             .filter(|s| {
                 s.get("programStageDataElements")
                     .and_then(Value::as_array)
-                    .is_some_and(|psdes| psdes.iter().any(|p| ref_id(p, "dataElement") == Some(target)))
+                    .is_some_and(|psdes| {
+                        psdes
+                            .iter()
+                            .any(|p| ref_id(p, "dataElement") == Some(target))
+                    })
             })
             .filter_map(|s| object_id(s).map(str::to_string))
             .collect();
         match stages.as_slice() {
-            [stage] => ("dataElements", Field::Element { stage: stage.clone() }),
-            [] => return Err(format!("data element `{target}` is in no program stage of the base package: name a field that is")),
-            _ => return Err(format!("data element `{target}` is in {} program stages ({}): the cascade needs one", stages.len(), stages.join(", "))),
+            [stage] => (
+                "dataElements",
+                Field::Element {
+                    stage: stage.clone(),
+                },
+            ),
+            [] => {
+                return Err(format!(
+                    "data element `{target}` is in no program stage of the base package: name a field that is"
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "data element `{target}` is in {} program stages ({}): the cascade needs one",
+                    stages.len(),
+                    stages.join(", ")
+                ));
+            }
         }
     } else if package.get("trackedEntityAttributes", target).is_some() {
         ("trackedEntityAttributes", Field::Attribute)
@@ -93,7 +112,10 @@ pub fn compile(
             .find(|p| {
                 p.get("programTrackedEntityAttributes")
                     .and_then(Value::as_array)
-                    .is_some_and(|a| a.iter().any(|x| ref_id(x, "trackedEntityAttribute") == Some(target)))
+                    .is_some_and(|a| {
+                        a.iter()
+                            .any(|x| ref_id(x, "trackedEntityAttribute") == Some(target))
+                    })
             })
             .and_then(object_id)
             .map(str::to_string),
@@ -101,14 +123,24 @@ pub fn compile(
     .ok_or_else(|| format!("no program of the base package uses `{target}`"))?;
     let target_object = package.get(kind, target).expect("found above").clone();
     let target_set = ref_id_map(&target_object, "optionSet")
-        .ok_or_else(|| format!("`{target}` ({}) has no option set: the last address level needs one", object_name(&target_object).unwrap_or("")))?
+        .ok_or_else(|| {
+            format!(
+                "`{target}` ({}) has no option set: the last address level needs one",
+                object_name(&target_object).unwrap_or("")
+            )
+        })?
         .to_string();
     let set_object = package
         .get("optionSets", &target_set)
-        .ok_or_else(|| format!("option set `{target_set}` of `{target}` is not in the base package"))?
+        .ok_or_else(|| {
+            format!("option set `{target_set}` of `{target}` is not in the base package")
+        })?
         .clone();
 
-    let taken: Vec<String> = package.all_objects().map(|(_, id, _)| id.to_string()).collect();
+    let taken: Vec<String> = package
+        .all_objects()
+        .map(|(_, id, _)| id.to_string())
+        .collect();
     let mut uids = UidGenerator::new(namespace, taken);
     let prefix = format!("address/{target}");
     let levels = tree.levels.len();
@@ -131,7 +163,12 @@ pub fn compile(
     let old: HashSet<String> = set_object
         .get("options")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|o| ref_id(o, "id").or_else(|| o.get("id").and_then(Value::as_str))).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|o| ref_id(o, "id").or_else(|| o.get("id").and_then(Value::as_str)))
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
     let template = package
         .objects("options")
@@ -141,8 +178,13 @@ pub fn compile(
         .cloned()
         .unwrap_or_default();
     package.objects_mut("options").retain(|o| {
-        !(o.get("id").and_then(Value::as_str).is_some_and(|id| old.contains(id))
-            || o.get("optionSet").and_then(|s| s.get("id")).and_then(Value::as_str) == Some(target_set.as_str()))
+        !(o.get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| old.contains(id))
+            || o.get("optionSet")
+                .and_then(|s| s.get("id"))
+                .and_then(Value::as_str)
+                == Some(target_set.as_str()))
     });
     let sharing = set_object.get("sharing").cloned();
     let mut option_ids = Vec::with_capacity(tree.areas.len());
@@ -151,7 +193,17 @@ pub fn compile(
     for (i, area) in tree.areas.iter().enumerate() {
         let id = uids.uid("options", &format!("{prefix}/{}", tree.code_path(i)));
         let mut option = template.clone();
-        for k in ["code", "name", "id", "optionSet", "sortOrder", "translations", "description", "shortName", "formName"] {
+        for k in [
+            "code",
+            "name",
+            "id",
+            "optionSet",
+            "sortOrder",
+            "translations",
+            "description",
+            "shortName",
+            "formName",
+        ] {
             option.remove(k);
         }
         option.insert("id".into(), Value::String(id.clone()));
@@ -176,7 +228,9 @@ pub fn compile(
     for l in 0..levels {
         let options = Value::Array(per_level.next().expect("one list per level"));
         if l == last {
-            let set = package.get_mut("optionSets", &target_set).expect("found above");
+            let set = package
+                .get_mut("optionSets", &target_set)
+                .expect("found above");
             set.insert("options".into(), options);
         } else {
             let mut set = set_object.clone();
@@ -184,7 +238,10 @@ pub fn compile(
                 set.remove(k);
             }
             set.insert("id".into(), Value::String(sets[l].clone()));
-            set.insert("name".into(), Value::String(format!("{set_name} - {}", tree.levels[l])));
+            set.insert(
+                "name".into(),
+                Value::String(format!("{set_name} - {}", tree.levels[l])),
+            );
             set.insert("options".into(), options);
             set.insert("translations".into(), json!([]));
             package.objects_mut("optionSets").push(Value::Object(set));
@@ -197,18 +254,33 @@ pub fn compile(
         .objects(kind)
         .iter()
         .filter_map(Value::as_object)
-        .flat_map(|o| ["name", "shortName"].into_iter().filter_map(|k| o.get(k).and_then(Value::as_str)).map(str::to_string))
+        .flat_map(|o| {
+            ["name", "shortName"]
+                .into_iter()
+                .filter_map(|k| o.get(k).and_then(Value::as_str))
+                .map(str::to_string)
+        })
         .collect();
     for l in 0..last {
         let mut object = target_object.clone();
-        for k in ["code", "translations", "description", "pattern", "generated", "unique"] {
+        for k in [
+            "code",
+            "translations",
+            "description",
+            "pattern",
+            "generated",
+            "unique",
+        ] {
             object.remove(k);
         }
         let name = format!("{target_name} - {}", tree.levels[l]);
         let short = truncate(&name, 50);
         for n in [&name, &short] {
             if existing_names.contains(n) {
-                return Err(format!("the base package already has a field named `{n}`: rename the address level `{}`", tree.levels[l]));
+                return Err(format!(
+                    "the base package already has a field named `{n}`: rename the address level `{}`",
+                    tree.levels[l]
+                ));
             }
         }
         object.insert("id".into(), Value::String(fields[l].clone()));
@@ -227,7 +299,16 @@ pub fn compile(
         let object = package.get_mut(kind, target).expect("found above");
         object.insert("formName".into(), Value::String(tree.levels[last].clone()));
     }
-    place_fields(package, &field, &program, target, &fields[..last], &mut uids, &prefix, &tree.levels);
+    place_fields(
+        package,
+        &field,
+        &program,
+        target,
+        &fields[..last],
+        &mut uids,
+        &prefix,
+        &tree.levels,
+    );
 
     // Rule variables for the upper levels.
     let (source_type, ref_key, sigil) = match field {
@@ -258,10 +339,18 @@ pub fn compile(
     let mut variables = Vec::with_capacity(last);
     for l in 0..last {
         let name = variable_name(&tree.levels[l], l);
-        if taken_vars.contains(&name) || variables.iter().any(|(n, _): &(String, String)| *n == name) {
-            return Err(format!("the program already has a rule variable `{name}`: rename the address level `{}`", tree.levels[l]));
+        if taken_vars.contains(&name)
+            || variables.iter().any(|(n, _): &(String, String)| *n == name)
+        {
+            return Err(format!(
+                "the program already has a rule variable `{name}`: rename the address level `{}`",
+                tree.levels[l]
+            ));
         }
-        let id = uids.uid("programRuleVariables", &format!("{prefix}/level/{}", tree.levels[l]));
+        let id = uids.uid(
+            "programRuleVariables",
+            &format!("{prefix}/level/{}", tree.levels[l]),
+        );
         package.objects_mut("programRuleVariables").push(json!({
             "id": id,
             "name": name,
@@ -277,7 +366,13 @@ pub fn compile(
     let mut rules = Vec::new();
     let mut actions = Vec::new();
     let mut groups = Vec::new();
-    let mut new_rule = |id: String, name: String, description: String, condition: String, action: Value, rules: &mut Vec<Value>| -> Result<(), String> {
+    let mut new_rule = |id: String,
+                        name: String,
+                        description: String,
+                        condition: String,
+                        action: Value,
+                        rules: &mut Vec<Value>|
+     -> Result<(), String> {
         if taken_rules.contains(&name) {
             return Err(format!("the program already has a rule named `{name}`"));
         }
@@ -305,8 +400,16 @@ pub fn compile(
         let var = &variables[l - 1].0;
         new_rule(
             rule_id.clone(),
-            format!("Address: hide {} until a {} is chosen", tree.levels[l], tree.levels[l - 1]),
-            format!("Hides the {} field while the {} field is empty.", tree.levels[l], tree.levels[l - 1]),
+            format!(
+                "Address: hide {} until a {} is chosen",
+                tree.levels[l],
+                tree.levels[l - 1]
+            ),
+            format!(
+                "Hides the {} field while the {} field is empty.",
+                tree.levels[l],
+                tree.levels[l - 1]
+            ),
             format!("!d2:hasValue({sigil}{{{var}}})"),
             json!({
                 "id": action_id,
@@ -329,10 +432,30 @@ pub fn compile(
         let action_id = uids.uid("programRuleActions", &key);
         let mut group = Map::new();
         group.insert("id".into(), Value::String(group_id.clone()));
-        group.insert("name".into(), Value::String(truncate(&format!("{set_name} - {child_level} of {} {} ({})", tree.levels[area.level], area.code, area.name), 230)));
-        group.insert("shortName".into(), Value::String(group_short_name(&area.code, child_level)));
+        group.insert(
+            "name".into(),
+            Value::String(truncate(
+                &format!(
+                    "{set_name} - {child_level} of {} {} ({})",
+                    tree.levels[area.level], area.code, area.name
+                ),
+                230,
+            )),
+        );
+        group.insert(
+            "shortName".into(),
+            Value::String(group_short_name(&area.code, child_level)),
+        );
         group.insert("optionSet".into(), reference(&sets[area.level + 1]));
-        group.insert("options".into(), Value::Array(area.children.iter().map(|&c| reference(&option_ids[c])).collect()));
+        group.insert(
+            "options".into(),
+            Value::Array(
+                area.children
+                    .iter()
+                    .map(|&c| reference(&option_ids[c]))
+                    .collect(),
+            ),
+        );
         group.insert("attributeValues".into(), json!([]));
         group.insert("translations".into(), json!([]));
         if let Some(s) = &sharing {
@@ -342,9 +465,21 @@ pub fn compile(
         let var = &variables[area.level].0;
         new_rule(
             rule_id.clone(),
-            format!("Address: {child_level} of {} {}", tree.levels[area.level], area.code),
-            truncate(&format!("Shows only the {child_level} options of {} ({}).", area.name, area.code), 1000),
-            format!("d2:hasValue({sigil}{{{var}}}) && {sigil}{{{var}}} == '{}'", area.code),
+            format!(
+                "Address: {child_level} of {} {}",
+                tree.levels[area.level], area.code
+            ),
+            truncate(
+                &format!(
+                    "Shows only the {child_level} options of {} ({}).",
+                    area.name, area.code
+                ),
+                1000,
+            ),
+            format!(
+                "d2:hasValue({sigil}{{{var}}}) && {sigil}{{{var}}} == '{}'",
+                area.code
+            ),
             json!({
                 "id": action_id,
                 "programRule": reference(&rule_id),
@@ -377,19 +512,45 @@ fn place_fields(
     if new_fields.is_empty() {
         return;
     }
-    let (owner_kind, owner_id, list_key, ref_key, entry_kind, section_kind, section_list) = match field {
-        Field::Element { stage } => ("programStages", stage.as_str(), "programStageDataElements", "dataElement", "programStageDataElements", "programStageSections", "dataElements"),
-        Field::Attribute => ("programs", program, "programTrackedEntityAttributes", "trackedEntityAttribute", "programTrackedEntityAttributes", "programSections", "trackedEntityAttributes"),
-    };
+    let (owner_kind, owner_id, list_key, ref_key, entry_kind, section_kind, section_list) =
+        match field {
+            Field::Element { stage } => (
+                "programStages",
+                stage.as_str(),
+                "programStageDataElements",
+                "dataElement",
+                "programStageDataElements",
+                "programStageSections",
+                "dataElements",
+            ),
+            Field::Attribute => (
+                "programs",
+                program,
+                "programTrackedEntityAttributes",
+                "trackedEntityAttribute",
+                "programTrackedEntityAttributes",
+                "programSections",
+                "trackedEntityAttributes",
+            ),
+        };
     let entry_ids: Vec<String> = levels
         .iter()
         .take(new_fields.len())
         .map(|l| uids.uid(entry_kind, &format!("{prefix}/level/{l}")))
         .collect();
-    let owner = package.get_mut(owner_kind, owner_id).expect("found by the caller");
+    let owner = package
+        .get_mut(owner_kind, owner_id)
+        .expect("found by the caller");
     if let Some(Value::Array(list)) = owner.get_mut(list_key) {
-        list.sort_by_key(|e| e.get("sortOrder").and_then(Value::as_i64).unwrap_or(i64::MAX));
-        let at = list.iter().position(|e| ref_id(e, ref_key) == Some(target)).expect("the target is in the list");
+        list.sort_by_key(|e| {
+            e.get("sortOrder")
+                .and_then(Value::as_i64)
+                .unwrap_or(i64::MAX)
+        });
+        let at = list
+            .iter()
+            .position(|e| ref_id(e, ref_key) == Some(target))
+            .expect("the target is in the list");
         let template = list[at].clone();
         for (n, (field_id, entry_id)) in new_fields.iter().zip(&entry_ids).enumerate() {
             let mut entry = template.clone();
@@ -407,7 +568,10 @@ fn place_fields(
         let Some(Value::Array(list)) = section.get_mut(section_list) else {
             continue;
         };
-        if let Some(at) = list.iter().position(|e| e.get("id").and_then(Value::as_str) == Some(target)) {
+        if let Some(at) = list
+            .iter()
+            .position(|e| e.get("id").and_then(Value::as_str) == Some(target))
+        {
             for (n, f) in new_fields.iter().enumerate() {
                 list.insert(at + n, reference(f));
             }
@@ -419,7 +583,13 @@ fn place_fields(
 fn variable_name(level: &str, index: usize) -> String {
     let slug: String = level
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     let slug = slug.trim_matches('_').to_string();
     if slug.is_empty() {

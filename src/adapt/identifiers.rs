@@ -35,7 +35,10 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
         .objects("trackedEntityAttributes")
         .iter()
         .find_map(|a| a.get("sharing").cloned());
-    let taken: Vec<String> = package.all_objects().map(|(_, id, _)| id.to_string()).collect();
+    let taken: Vec<String> = package
+        .all_objects()
+        .map(|(_, id, _)| id.to_string())
+        .collect();
     let mut uids = UidGenerator::new(&config.config.country.code, taken);
     for (i, identifier) in identifiers.iter().enumerate() {
         let key = format!("identifiers/{}", identifier.code);
@@ -103,7 +106,13 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
             }));
         }
         if let Some(pattern) = &identifier.pattern {
-            let var_name = format!("identifier_{}", identifier.code.to_ascii_lowercase().replace(['-', '.'], "_"));
+            let var_name = format!(
+                "identifier_{}",
+                identifier
+                    .code
+                    .to_ascii_lowercase()
+                    .replace(['-', '.'], "_")
+            );
             let var_id = uids.uid("programRuleVariables", &key);
             let rule_id = uids.uid("programRules", &key);
             let action_id = uids.uid("programRuleActions", &key);
@@ -153,7 +162,13 @@ fn attribute(id: &str, identifier: &Identifier, sharing: Option<Value>) -> Value
     a.insert("name".into(), json!(identifier.name));
     a.insert(
         "shortName".into(),
-        json!(identifier.short_name.clone().unwrap_or_else(|| identifier.name.chars().take(50).collect())),
+        json!(
+            identifier.short_name.clone().unwrap_or_else(|| identifier
+                .name
+                .chars()
+                .take(50)
+                .collect())
+        ),
     );
     a.insert("code".into(), json!(identifier.code));
     a.insert("valueType".into(), json!(identifier.value_type));

@@ -113,7 +113,9 @@ fn parse_segment(s: &str) -> Result<(Segment, &str), String> {
             let inner = param.strip_prefix('^').unwrap_or(param);
             let inner = inner.strip_suffix('$').unwrap_or(inner);
             if !param.is_empty() && (inner.is_empty() || !inner.chars().all(|c| c == '.')) {
-                return bad("takes nothing, or `.` per character, optionally after `^` or before `$`");
+                return bad(
+                    "takes nothing, or `.` per character, optionally after `^` or before `$`",
+                );
             }
             Segment::OrgUnitCode(param.into())
         }
@@ -239,24 +241,33 @@ mod tests {
         let s = parse(r#""RW" + CURRENT_DATE(yy) + "-" + RANDOM(X##)"#).unwrap();
         assert_eq!(s[0], Segment::Text("RW".into()));
         let w = canreg5_warning(&s, 8).unwrap();
-        assert!(w.contains("8-character") || w.contains("generates 8"), "{w}");
+        assert!(
+            w.contains("8-character") || w.contains("generates 8"),
+            "{w}"
+        );
         let s = parse("CURRENT_DATE(yyyy)+SEQUENTIAL(#####)").unwrap();
         let w = canreg5_warning(&s, 8).unwrap();
         assert!(w.contains("9-character"), "{w}");
         assert!(w.contains("13 characters instead of 12"), "{w}");
-        assert!(
-            canreg5_warning(&parse("ORG_UNIT_CODE()+SEQUENTIAL(####)").unwrap(), 8).is_some()
-        );
+        assert!(canreg5_warning(&parse("ORG_UNIT_CODE()+SEQUENTIAL(####)").unwrap(), 8).is_some());
     }
 
     #[test]
     fn rejects_what_dhis2_rejects() {
         assert!(parse("CURRENT_DATE(yyyy)").unwrap_err().contains("E4021"));
-        assert!(parse("SEQUENTIAL(##)+RANDOM(#)").unwrap_err().contains("E4021"));
+        assert!(
+            parse("SEQUENTIAL(##)+RANDOM(#)")
+                .unwrap_err()
+                .contains("E4021")
+        );
         assert!(parse("SEQUENTIAL(#############)").is_err());
         assert!(parse("SEQUENTIAL(#X)").is_err());
         assert!(parse("RANDOM(#Q)").is_err());
-        assert!(parse("FOO(1)+SEQUENTIAL(#)").unwrap_err().contains("unknown method"));
+        assert!(
+            parse("FOO(1)+SEQUENTIAL(#)")
+                .unwrap_err()
+                .contains("unknown method")
+        );
         assert!(parse("\"open + SEQUENTIAL(#)").is_err());
         assert!(parse("SEQUENTIAL(#) SEQUENTIAL(#)").is_err());
         assert!(parse("ORG_UNIT_CODE(^..)+SEQUENTIAL(######)").is_ok());

@@ -45,11 +45,18 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
         .cloned()
         .unwrap_or_default();
     package.objects_mut("options").retain(|o| {
-        !(o.get("id").and_then(Value::as_str).is_some_and(|id| old.contains(id))
-            || o.get("optionSet").and_then(|s| s.get("id")).and_then(Value::as_str)
+        !(o.get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| old.contains(id))
+            || o.get("optionSet")
+                .and_then(|s| s.get("id"))
+                .and_then(Value::as_str)
                 == Some(set_id.as_str()))
     });
-    let taken: Vec<String> = package.all_objects().map(|(_, id, _)| id.to_string()).collect();
+    let taken: Vec<String> = package
+        .all_objects()
+        .map(|(_, id, _)| id.to_string())
+        .collect();
     let mut uids = UidGenerator::new(&config.config.country.code, taken);
     let mut refs = Vec::new();
     for (i, t) in types.iter().enumerate() {

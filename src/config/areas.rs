@@ -28,7 +28,13 @@ pub struct AreaError {
 
 impl fmt::Display for AreaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.file.display(), self.place, self.message)
+        write!(
+            f,
+            "{}: {}: {}",
+            self.file.display(),
+            self.place,
+            self.message
+        )
     }
 }
 
@@ -235,8 +241,8 @@ fn read_xlsx(file: &Path, sheet: Option<&str>) -> Result<Table, AreaError> {
         place,
         message,
     };
-    let mut workbook: Xlsx<_> = open_workbook(file)
-        .map_err(|e| err("file".into(), format!("cannot open as XLSX: {e}")))?;
+    let mut workbook: Xlsx<_> =
+        open_workbook(file).map_err(|e| err("file".into(), format!("cannot open as XLSX: {e}")))?;
     let names = workbook.sheet_names();
     let sheet = match sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),
@@ -266,11 +272,7 @@ fn read_xlsx(file: &Path, sheet: Option<&str>) -> Result<Table, AreaError> {
         .map_err(|e| err(format!("sheet `{sheet}`"), format!("cannot read: {e}")))?;
     if let Some(m) = merged.first() {
         return Err(err(
-            format!(
-                "sheet `{sheet}`, rows {}-{}",
-                m.start.0 + 1,
-                m.end.0 + 1
-            ),
+            format!("sheet `{sheet}`, rows {}-{}", m.start.0 + 1, m.end.0 + 1),
             format!(
                 "cells {}:{} are merged: unmerge them and write the value on every row",
                 cell_name(m.start),
@@ -324,19 +326,23 @@ fn cell_name((row, col): (u32, u32)) -> String {
 }
 
 fn column_index(file: &Path, table: &Table, name: &str, key: &str) -> Result<usize, AreaError> {
-    table.header.iter().position(|h| h == name).ok_or_else(|| AreaError {
-        file: file.to_path_buf(),
-        place: table.what.clone(),
-        message: format!(
-            "has no column `{name}` (named in `{key}`); the columns are: {}",
-            table
-                .header
-                .iter()
-                .map(|h| format!("`{h}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    })
+    table
+        .header
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| AreaError {
+            file: file.to_path_buf(),
+            place: table.what.clone(),
+            message: format!(
+                "has no column `{name}` (named in `{key}`); the columns are: {}",
+                table
+                    .header
+                    .iter()
+                    .map(|h| format!("`{h}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
 }
 
 fn table_entries(
@@ -592,7 +598,9 @@ fn name_problem(name: &str) -> Option<String> {
 
 fn pad(code: &str, width: Option<usize>) -> String {
     match width {
-        Some(w) if !code.is_empty() && code.len() < w && code.bytes().all(|b| b.is_ascii_digit()) => {
+        Some(w)
+            if !code.is_empty() && code.len() < w && code.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             format!("{code:0>w$}")
         }
         _ => code.to_string(),
@@ -617,7 +625,9 @@ fn build_tree(
     let raw_index: HashMap<(String, String), Vec<usize>> = {
         let mut m: HashMap<(String, String), Vec<usize>> = HashMap::new();
         for (i, f) in config.fixes.iter().enumerate() {
-            m.entry((f.code.clone(), f.name.clone())).or_default().push(i);
+            m.entry((f.code.clone(), f.name.clone()))
+                .or_default()
+                .push(i);
         }
         m
     };
@@ -684,7 +694,10 @@ fn build_tree(
                 if depth > MAX_DEPTH_GUARD {
                     return Err(err(
                         &e.place,
-                        format!("area `{}` is its own ancestor: fix the parent codes", e.code),
+                        format!(
+                            "area `{}` is its own ancestor: fix the parent codes",
+                            e.code
+                        ),
                     ));
                 }
                 match parent_of.get(p) {
@@ -782,10 +795,7 @@ fn build_tree(
         }
         if let Some(problem) = name_problem(&e.name) {
             rejected.insert(code.clone());
-            errors.push(err(
-                &e.place,
-                format!("{level_name} `{code}` {problem}"),
-            ));
+            errors.push(err(&e.place, format!("{level_name} `{code}` {problem}")));
             continue;
         }
         let parent = match &e.parent {
@@ -957,7 +967,11 @@ mod tests {
         let c = config(
             &["Region", "District"],
             AreaSource::Tree(vec![
-                node("01", "North", vec![node("011", "A", vec![]), node("012", "B", vec![])]),
+                node(
+                    "01",
+                    "North",
+                    vec![node("011", "A", vec![]), node("012", "B", vec![])],
+                ),
                 node("02", "South", vec![node("021", "C", vec![])]),
             ]),
         );
@@ -989,7 +1003,11 @@ mod tests {
 
     #[test]
     fn names_and_codes_are_checked() {
-        assert!(name_problem("Baringo  North").unwrap().contains("two spaces"));
+        assert!(
+            name_problem("Baringo  North")
+                .unwrap()
+                .contains("two spaces")
+        );
         assert!(name_problem(" x").is_some());
         assert!(name_problem("").is_some());
         assert!(name_problem("Ziwa La Ng'ombe").is_none());
@@ -1005,7 +1023,11 @@ mod tests {
     fn wide_columns_must_exist() {
         let dir = std::env::temp_dir().join(format!("crtk-areas-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("a.csv"), "r_code,r_name,d_code,d_name\n1,A,11,AA\n").unwrap();
+        std::fs::write(
+            dir.join("a.csv"),
+            "r_code,r_name,d_code,d_name\n1,A,11,AA\n",
+        )
+        .unwrap();
         let mut columns = std::collections::BTreeMap::new();
         columns.insert(
             "Region".to_string(),

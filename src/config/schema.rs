@@ -113,7 +113,11 @@ fn find_line(text: &str, segments: &[String]) -> Option<usize> {
         }
         let needle = format!("{segment}:");
         let position = lines.iter().enumerate().skip(from).find(|(_, l)| {
-            let t = l.trim_start().trim_start_matches("- ").trim_start_matches('{').trim_start();
+            let t = l
+                .trim_start()
+                .trim_start_matches("- ")
+                .trim_start_matches('{')
+                .trim_start();
             t.starts_with(&needle)
                 || t.starts_with(&format!("\"{segment}\":"))
                 || l.contains(&format!(" {needle}"))

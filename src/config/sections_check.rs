@@ -27,13 +27,19 @@ impl CountryConfig {
                 if level.name.trim().is_empty() || level.name.trim() != level.name {
                     return Err(invalid(
                         format!("address.levels[{i}]"),
-                        format!("`{}` is not a level name: write e.g. `District`", level.name),
+                        format!(
+                            "`{}` is not a level name: write e.g. `District`",
+                            level.name
+                        ),
                     ));
                 }
                 if !names.insert(level.name.as_str()) {
                     return Err(invalid(
                         format!("address.levels[{i}]"),
-                        format!("`{}` is declared twice: give each level its own name", level.name),
+                        format!(
+                            "`{}` is declared twice: give each level its own name",
+                            level.name
+                        ),
                     ));
                 }
                 if let Some(w) = level.pad
@@ -53,13 +59,19 @@ impl CountryConfig {
             {
                 return Err(invalid(
                     "address.target".into(),
-                    format!("`{t}` is not a DHIS2 UID (11 letters or digits, starting with a letter)"),
+                    format!(
+                        "`{t}` is not a DHIS2 UID (11 letters or digits, starting with a letter)"
+                    ),
                 ));
             }
             match &address.areas {
                 AreaSource::Csv(table) | AreaSource::Xlsx(table) => {
                     let is_csv = matches!(address.areas, AreaSource::Csv(_));
-                    let key = if is_csv { "address.areas.csv" } else { "address.areas.xlsx" };
+                    let key = if is_csv {
+                        "address.areas.csv"
+                    } else {
+                        "address.areas.xlsx"
+                    };
                     if is_csv && table.sheet.is_some() {
                         return Err(invalid(
                             format!("{key}.sheet"),
@@ -67,7 +79,8 @@ impl CountryConfig {
                         ));
                     }
                     let wide = !table.columns.is_empty();
-                    let long = table.code.is_some() || table.name.is_some() || table.parent.is_some();
+                    let long =
+                        table.code.is_some() || table.name.is_some() || table.parent.is_some();
                     if wide == long {
                         return Err(invalid(
                             key.into(),
@@ -86,12 +99,19 @@ impl CountryConfig {
                                 ));
                             }
                         }
-                        if let Some(extra) = table.columns.keys().find(|k| !names.contains(k.as_str())) {
+                        if let Some(extra) =
+                            table.columns.keys().find(|k| !names.contains(k.as_str()))
+                        {
                             return Err(invalid(
                                 format!("{key}.columns.{extra}"),
                                 format!(
                                     "names a level that `address.levels` does not declare ({}): the data has more levels than declared; declare it or remove the columns",
-                                    address.levels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+                                    address
+                                        .levels
+                                        .iter()
+                                        .map(|l| l.name.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
                                 ),
                             ));
                         }
@@ -123,7 +143,9 @@ impl CountryConfig {
                     if dict.category_length.is_none() && n != 1 {
                         return Err(invalid(
                             "address.areas.canreg5".into(),
-                            format!("is a simple dictionary (1 level) but `address.levels` declares {n}: set `category_length` for a compound dictionary"),
+                            format!(
+                                "is a simple dictionary (1 level) but `address.levels` declares {n}: set `category_length` for a compound dictionary"
+                            ),
                         ));
                     }
                 }
@@ -150,7 +172,10 @@ impl CountryConfig {
                 if !codes.insert(t.code.as_str()) {
                     return Err(invalid(
                         format!("source_types[{i}].code"),
-                        format!("`{}` is used twice: give each source type its own code", t.code),
+                        format!(
+                            "`{}` is used twice: give each source type its own code",
+                            t.code
+                        ),
                     ));
                 }
             }
