@@ -63,6 +63,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 },
             };
             let built = build(&config, &options).map_err(|e| e.to_string())?;
+            for warning in &built.warnings {
+                eprintln!("warning: {}: {warning}", config.display());
+            }
             let target = out.join(&built.file_name);
             refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
             write_atomic(&target, built.to_json().as_bytes()).map_err(|e| e.to_string())?;
