@@ -29,7 +29,9 @@ fn cascade_on_an_attribute() {
     base["options"].as_array_mut().unwrap().push(json!({
         "id": "AddrOpt0001", "code": "X", "name": "Placeholder", "optionSet": {"id": TARGET_SET}, "sortOrder": 1
     }));
-    let program = base["programs"][0]["programTrackedEntityAttributes"].as_array_mut().unwrap();
+    let program = base["programs"][0]["programTrackedEntityAttributes"]
+        .as_array_mut()
+        .unwrap();
     program.push(json!({
         "id": "AddrPtea001", "trackedEntityAttribute": {"id": TARGET}, "sortOrder": 6,
         "mandatory": false, "searchable": false, "displayInList": false, "valueType": "TEXT"
@@ -52,8 +54,15 @@ fn cascade_on_an_attribute() {
         .collect();
     let at = ptea.iter().position(|&t| t == TARGET).unwrap();
     let region = ptea[at - 1];
-    assert_eq!(get(&package, "trackedEntityAttributes", region)["formName"], "Region");
-    assert!(objects(&package, "options").iter().all(|o| o["id"] != "AddrOpt0001"));
+    assert_eq!(
+        get(&package, "trackedEntityAttributes", region)["formName"],
+        "Region"
+    );
+    assert!(
+        objects(&package, "options")
+            .iter()
+            .all(|o| o["id"] != "AddrOpt0001")
+    );
     let variable = objects(&package, "programRuleVariables")
         .into_iter()
         .find(|v| v["trackedEntityAttribute"]["id"] == region)
@@ -91,7 +100,11 @@ fn cascade_on_an_attribute() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| get(&package, "options", r["id"].as_str().unwrap())["code"].as_str().unwrap())
+        .map(|r| {
+            get(&package, "options", r["id"].as_str().unwrap())["code"]
+                .as_str()
+                .unwrap()
+        })
         .collect();
     assert_eq!(codes, ["N1", "N2"]);
     let hidden: Vec<&str> = results[1]
