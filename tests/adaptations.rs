@@ -259,3 +259,48 @@ fn access_names_a_missing_user_group() {
         "{stderr}"
     );
 }
+
+#[test]
+fn identifier_pattern_with_backslashes_and_quotes_survives_the_expression_language() {
+    let dir = write_config(
+        "ident-escape",
+        "identifiers:\n  - name: Card\n    code: CARD\n    pattern: \"^A\\\\d{6}(?:'B)?$\"\n",
+    );
+    let package = build_package(&dir.join("country.yaml"), &dir.join("out"));
+    let id = objects(&package, "trackedEntityAttributes")
+        .into_iter()
+        .find(|a| a["code"] == "CARD")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rule = objects(&package, "programRules")
+        .into_iter()
+        .find(|r| r["name"] == "Card: check the format")
+        .unwrap();
+    let engine = RuleEngine::get();
+    let condition = rule["condition"].as_str().unwrap().to_string();
+    let verdict = &engine.validate(&package, &[(condition.clone(), ExprKind::Condition)])[0];
+    assert!(verdict.valid, "{condition}: {verdict:?}");
+    let case = |value: &str| {
+        json!({
+            "enrollment": {"attributes": {id.clone(): value}, "enrollmentDate": "2024-01-10"},
+            "event": {"programStage": "A6GMBDjJ98d", "eventDate": "2024-01-15", "dataValues": {}},
+        })
+    };
+    let values = ["A123456", "A123456'B", "A12345", "B123456", "A12345x"];
+    let results = engine.evaluate_cases(
+        &package,
+        "Cg4hl9AAs0X",
+        &values.iter().map(|v| case(v)).collect::<Vec<_>>(),
+    );
+    let fails: Vec<bool> = results
+        .iter()
+        .map(|r| {
+            r.enrollment_effects
+                .iter()
+                .any(|e| e.action_type == "SHOWERROR")
+        })
+        .collect();
+    assert_eq!(fails, [false, false, true, true, true], "{condition}");
+}

@@ -118,9 +118,10 @@ impl CountryConfig {
         let deserializer = serde_yaml::Deserializer::from_str(text);
         let config: CountryConfig = serde_path_to_error::deserialize(deserializer)
             .map_err(|e| ConfigError::from_serde(path, e))?;
-        schema::check(text, path)?;
         config.check(path)?;
         config.check_sections(path)?;
+        // Last, so the typed checks' more specific messages come first.
+        schema::check(text, path)?;
         Ok(config)
     }
 
