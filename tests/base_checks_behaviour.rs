@@ -1057,3 +1057,93 @@ mod hisp {
         }
     }
 }
+
+/// Source-stage link rules, the Site → Topography dropdown, the run / clear logic and the
+/// Follow-up date of death, on hand-made cases.
+#[test]
+fn identity_and_form_rules_in_the_real_rule_engine() {
+    const SOURCE_TUMOR_NUMBER: &str = "fID2of7Q8Jj";
+    const TUMOURIDSOURCETABLE: &str = "HxMFZcIIZpL";
+    const STATUS: &str = "nMpcjKFF5zt";
+    const DATE_OF_DEATH: &str = "hCJqPZcw2n6";
+    let base = base();
+    let program = base["programs"][0]["id"].as_str().unwrap().to_string();
+    let stage = |name: &str| -> String {
+        base["programStages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (tumor, source, follow_up) = (stage("Tumor"), stage("Source"), stage("Follow-up"));
+    let enrollment = json!({"attributes": {PATIENT_ID_TEA: "20250007", SEX_TEA: "2", DOB_TEA: "1960-03-15"},
+                            "enrollmentDate": "2025-02-01"});
+    let tumors = json!([
+        {"programStage": tumor, "eventDate": "2025-01-01", "dataValues": {TUMOR_NUMBER: "01"}},
+        {"programStage": tumor, "eventDate": "2025-01-10", "dataValues": {TUMOR_NUMBER: "02", "OrVAWBySU43": "01"}},
+    ]);
+    let source_case = |number: &str| {
+        json!({"enrollment": enrollment, "previousEvents": tumors,
+               "event": {"programStage": source, "eventDate": "2025-02-01", "dataValues": {SOURCE_TUMOR_NUMBER: number}}})
+    };
+    let cases = vec![
+        source_case("02"),
+        source_case("01"),
+        source_case("03"),
+        json!({"enrollment": enrollment, "event": {"programStage": tumor, "eventDate": "2025-02-01",
+               "dataValues": {SITE: "50", TUMOR_NUMBER: "01", RUN_CHECKS: "false"}}}),
+        json!({"enrollment": enrollment, "event": {"programStage": follow_up, "eventDate": "2025-02-01",
+               "dataValues": {STATUS: "2"}}}),
+        json!({"enrollment": enrollment, "event": {"programStage": follow_up, "eventDate": "2025-02-01",
+               "dataValues": {STATUS: "1"}}}),
+    ];
+    let results = RuleEngine::get().evaluate_cases(&base, &program, &cases);
+    let has = |i: usize, kind: &str, field: &str| {
+        results[i]
+            .effects
+            .iter()
+            .any(|e| e.action_type == kind && e.field.as_deref() == Some(field))
+    };
+    for (i, number, error) in [(0, "02", false), (1, "01", false), (2, "03", true)] {
+        assert_eq!(
+            has(i, "SHOWERROR", SOURCE_TUMOR_NUMBER),
+            error,
+            "source tumour number {number}"
+        );
+        assert_eq!(
+            assigned(&results[i])
+                .get(TUMOURIDSOURCETABLE)
+                .map(String::as_str),
+            Some(format!("2025000701{number}").as_str())
+        );
+    }
+    // Site 50 shows the breast topographies only; unticked checks clear every flag.
+    let groups: HashMap<&str, &str> = base["optionGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["id"].as_str().unwrap(), g["code"].as_str().unwrap()))
+        .collect();
+    let shown: Vec<&str> = results[3]
+        .effects
+        .iter()
+        .filter(|e| e.action_type == "SHOWOPTIONGROUP")
+        .map(|e| groups[e.option_group.as_deref().unwrap()])
+        .collect();
+    assert_eq!(shown, vec!["CR_TOPOGRAPHY_SITE_50"]);
+    let values = assigned(&results[3]);
+    for (_, flag) in FLAGS {
+        assert_eq!(
+            values.get(flag).map(String::as_str),
+            Some("false"),
+            "{flag} not cleared"
+        );
+    }
+    assert!(has(3, "HIDEFIELD", RUN_TM) && has(3, "HIDEFIELD", RUN_MP));
+    assert!(has(4, "SETMANDATORYFIELD", DATE_OF_DEATH) && !has(4, "HIDEFIELD", DATE_OF_DEATH));
+    assert!(has(5, "HIDEFIELD", DATE_OF_DEATH) && !has(5, "SETMANDATORYFIELD", DATE_OF_DEATH));
+}
