@@ -196,7 +196,7 @@ fn check_expression(
                     e.kind.code()
                 ),
             );
-            return HashSet::new();
+            return names_in_text(text);
         }
     };
     let diagnostics = expression::check_parsed(&root, expression_kind, store);
@@ -233,6 +233,26 @@ fn check_expression(
         );
     }
     expression::variables_used(text).into_iter().collect()
+}
+
+/// The names an unparseable expression mentions (`#{x}`, `A{x}`, `'x'`), so that a syntax
+/// error is not also reported as unused variables.
+fn names_in_text(text: &str) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for open in ["#{", "A{"] {
+        for (start, _) in text.match_indices(open) {
+            let rest = &text[start + 2..];
+            if let Some(end) = rest.find('}') {
+                names.insert(rest[..end].to_string());
+            }
+        }
+    }
+    for (i, quoted) in text.split('\'').enumerate() {
+        if i % 2 == 1 {
+            names.insert(quoted.to_string());
+        }
+    }
+    names
 }
 
 /// The first 80 characters of an expression, on one line.

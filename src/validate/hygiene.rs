@@ -5,6 +5,7 @@
 //! The warnings are summarised per type (one finding naming the first object and the count), so
 //! that a package exported raw from an instance yields a readable report.
 
+use super::schema::{Node, class_of, schemas};
 use super::{Ctx, objects, str_prop};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -25,6 +26,26 @@ const STRIPPED: &[&str] = &[
 pub fn is_placeholder(option: &Map<String, Value>) -> bool {
     str_prop(option, "code").is_some_and(|c| c.starts_with("PLACEHOLDER"))
         || str_prop(option, "name").is_some_and(|n| n.starts_with("Placeholder - "))
+}
+
+/// `displayName`, `displayFormName`, ...: the server's translated copy of a property the object
+/// has (`name`, `formName`). Configuration flags such as `displayFrontPageList` are not copies.
+fn is_display_copy(
+    key: &str,
+    map: &Map<String, Value>,
+    properties: Option<&std::collections::HashMap<String, Node>>,
+) -> bool {
+    let Some(rest) = key.strip_prefix("display") else {
+        return false;
+    };
+    let mut chars = rest.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let original = format!("{}{}", first.to_ascii_lowercase(), chars.as_str());
+    original == "name"
+        || map.contains_key(&original)
+        || properties.is_some_and(|p| p.contains_key(&original))
 }
 
 /// Write access in a DHIS2 access string (`rw------`: metadata read, metadata write, ...).
@@ -62,6 +83,7 @@ pub(super) fn run(ctx: &mut Ctx) {
         .map(|(o, _)| *o);
 
     for kind in package.kinds() {
+        let properties = class_of(kind).and_then(|c| schemas().properties(c));
         let mut tallies: BTreeMap<(&'static str, String), Tally> = BTreeMap::new();
         let mut tally = |code: &'static str, key: String, i: usize, map, detail: String| {
             tallies
@@ -75,7 +97,7 @@ pub(super) fn run(ctx: &mut Ctx) {
         };
         for (i, map) in objects(package, kind) {
             for key in map.keys() {
-                if STRIPPED.contains(&key.as_str()) || key.starts_with("display") {
+                if STRIPPED.contains(&key.as_str()) || is_display_copy(key, map, properties) {
                     tally("CR801", key.clone(), i, map, format!("{kind}[{i}].{key}"));
                 }
             }

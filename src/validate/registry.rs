@@ -504,7 +504,7 @@ pub const CHECKS: &[Check] = &[
         W,
         "hygiene",
         "Fields official packages strip",
-        "DHIS2 metadata package conventions (created, lastUpdated, createdBy, lastUpdatedBy, user, href, access, favorites, display*)",
+        "DHIS2 metadata package conventions (created, lastUpdated, createdBy, lastUpdatedBy, user, href, access, favorites, and display* copies such as displayName)",
         "`lastUpdated` on 1,244 options",
     ),
     c(
