@@ -259,6 +259,16 @@ fn report(
         }
         return;
     }
+    if path.contains(".dashboardItems[") && !ctx.by_id.contains_key(id) {
+        ctx.report(
+            "E4061",
+            kind,
+            map,
+            path,
+            format!("dashboard item references {property} `{id}`, which is not in the package: add it or remove the item"),
+        );
+        return;
+    }
     let wanted = target_section(property);
     match ctx.by_id.get(id) {
         Some(places) => {

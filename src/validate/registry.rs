@@ -102,6 +102,14 @@ pub const CHECKS: &[Check] = &[
         "`\"optionSet\": {\"id\": \"NoSuchSet01\"}` on a data element",
     ),
     c(
+        "E4061",
+        E,
+        "references",
+        "Dashboard item references an object that is not in the package",
+        "E4061, DashboardCheck (dashboard items are embedded objects, which ReferencesCheck skips)",
+        "a dashboard item whose `visualization` is absent from the package",
+    ),
+    c(
         "CR201",
         E,
         "references",
