@@ -5,10 +5,11 @@
 //! The warnings are summarised per type (one finding naming the first object and the count), so
 //! that a package exported raw from an instance yields a readable report.
 
+use super::fast::FastMap;
 use super::schema::{Node, class_of, schemas};
 use super::{Ctx, objects, str_prop};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Fields the official packages strip (DOMAIN.md §4), besides every `display*` field.
 const STRIPPED: &[&str] = &[
@@ -33,7 +34,7 @@ pub fn is_placeholder(option: &Map<String, Value>) -> bool {
 fn is_display_copy(
     key: &str,
     map: &Map<String, Value>,
-    properties: Option<&std::collections::HashMap<String, Node>>,
+    properties: Option<&FastMap<String, Node>>,
 ) -> bool {
     let Some(rest) = key.strip_prefix("display") else {
         return false;
@@ -65,7 +66,7 @@ pub(super) fn run(ctx: &mut Ctx) {
         .filter_map(|(_, g)| str_prop(g, "id"))
         .collect();
     // The package owner: the most common sharing owner.
-    let mut owners: HashMap<&str, usize> = HashMap::new();
+    let mut owners: FastMap<&str, usize> = FastMap::default();
     for kind in package.kinds() {
         for (_, map) in objects(package, kind) {
             if let Some(owner) = map

@@ -6,8 +6,8 @@
 //! is expected too) and enumerations. Unknown properties are ignored, as DHIS2 ignores them.
 //! The schemas are compiled once into a small tree; checking walks each value once.
 
+use super::fast::{FastMap, FastSet};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 const BUNDLE: &str = include_str!("../../schemas/dhis2/v40.2.2/bundle.json");
@@ -65,27 +65,27 @@ pub fn class_of(kind: &str) -> Option<&'static str> {
 #[derive(Debug)]
 pub enum Node {
     Any,
-    Str(Option<HashSet<String>>),
+    Str(Option<FastSet<String>>),
     Int,
     Num,
     Bool,
     Array(Box<Node>),
     Object {
-        properties: HashMap<String, Node>,
+        properties: FastMap<String, Node>,
         additional: Option<Box<Node>>,
     },
     Ref(String),
 }
 
 pub struct Schemas {
-    classes: HashMap<String, Node>,
+    classes: FastMap<String, Node>,
 }
 
 /// The compiled bundle.
 pub fn schemas() -> &'static Schemas {
     static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
     SCHEMAS.get_or_init(|| {
-        let bundle: HashMap<String, Value> =
+        let bundle: FastMap<String, Value> =
             serde_json::from_str(BUNDLE).expect("the bundled schemas are valid JSON");
         Schemas {
             classes: bundle
@@ -148,7 +148,7 @@ impl Schemas {
     }
 
     /// The properties a class's schema declares.
-    pub fn properties(&self, class: &str) -> Option<&HashMap<String, Node>> {
+    pub fn properties(&self, class: &str) -> Option<&FastMap<String, Node>> {
         match self.classes.get(class)? {
             Node::Object { properties, .. } => Some(properties),
             _ => None,
