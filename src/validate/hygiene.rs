@@ -11,17 +11,21 @@ use super::{Ctx, objects, str_prop};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// Fields the official packages strip (DOMAIN.md §4), besides every `display*` field.
-const STRIPPED: &[&str] = &[
-    "created",
-    "lastUpdated",
-    "createdBy",
-    "lastUpdatedBy",
-    "user",
-    "href",
-    "access",
-    "favorites",
-];
+// Fields the official packages strip (DOMAIN.md §4): see `is_stripped`, plus `display*` copies.
+
+fn is_stripped(key: &str) -> bool {
+    matches!(
+        key,
+        "created"
+            | "lastUpdated"
+            | "createdBy"
+            | "lastUpdatedBy"
+            | "user"
+            | "href"
+            | "access"
+            | "favorites"
+    )
+}
 
 /// A placeholder option of the base (`PLACEHOLDER_1`, "Placeholder - 1").
 pub fn is_placeholder(option: &Map<String, Value>) -> bool {
@@ -98,7 +102,7 @@ pub(super) fn run(ctx: &mut Ctx) {
         };
         for (i, map) in objects(package, kind) {
             for key in map.keys() {
-                if STRIPPED.contains(&key.as_str()) || is_display_copy(key, map, properties) {
+                if is_stripped(key) || is_display_copy(key, map, properties) {
                     tally("CR801", key.clone(), i, map, format!("{kind}[{i}].{key}"));
                 }
             }

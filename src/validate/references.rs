@@ -335,8 +335,8 @@ fn inline_agreement(ctx: &mut Ctx) {
         ),
     ];
     for (child_kind, parent_prop, parent_kind, list_prop) in PAIRS {
-        // Which parent lists each child.
-        let mut listed_by: FastMap<&str, Vec<&str>> = FastMap::default();
+        // Which parents list each child (usually exactly one: no allocation then).
+        let mut listed_by: FastMap<&str, (&str, Vec<&str>)> = FastMap::default();
         let mut parents_with_list: FastSet<&str> = FastSet::default();
         for (_, parent) in objects(package, parent_kind) {
             let Some(pid) = str_prop(parent, "id") else {
@@ -346,7 +346,10 @@ fn inline_agreement(ctx: &mut Ctx) {
                 parents_with_list.insert(pid);
             }
             for cid in ref_ids(parent, list_prop) {
-                listed_by.entry(cid).or_default().push(pid);
+                listed_by
+                    .entry(cid)
+                    .and_modify(|(_, more)| more.push(pid))
+                    .or_insert((pid, Vec::new()));
             }
         }
         for (i, child) in objects(package, child_kind) {
@@ -354,7 +357,13 @@ fn inline_agreement(ctx: &mut Ctx) {
                 continue;
             };
             let named = ref_id(child, parent_prop);
-            let listing = listed_by.get(cid).map(Vec::as_slice).unwrap_or(&[]);
+            let listing: Vec<&str> = match listed_by.get(cid) {
+                None => Vec::new(),
+                Some((first, more)) if more.is_empty() => vec![*first],
+                Some((first, more)) => std::iter::once(*first)
+                    .chain(more.iter().copied())
+                    .collect(),
+            };
             if listing.len() > 1 {
                 ctx.report(
                     "CR202",

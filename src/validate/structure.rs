@@ -163,7 +163,8 @@ pub(super) fn run(ctx: &mut Ctx) {
                     "missing required property `id`: give every object a UID".into(),
                 ),
             }
-            for inline in INLINE_WITH_IDS {
+            let has_inline = matches!(kind, "programs" | "programStages" | "trackedEntityTypes");
+            for inline in INLINE_WITH_IDS.iter().filter(|_| has_inline) {
                 if let Some(Value::Array(children)) = map.get(*inline) {
                     for (j, child) in children.iter().enumerate() {
                         if let Some(id) = child.get("id").and_then(Value::as_str)
