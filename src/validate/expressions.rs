@@ -24,11 +24,12 @@ const DATA_ACTIONS: &[&str] = &[
     "SCHEDULEMESSAGE",
 ];
 
-/// The value type DHIS2 gives a rule variable in the validation store: the variable's own
-/// `valueType` when set, else its data element's or attribute's, else TEXT.
+/// The value type DHIS2 gives a rule variable in the validation store (dhis2-core
+/// `getItemStore`): its data element's or attribute's value type; for CALCULATED_VALUE its own
+/// `valueType`; TEXT when unknown.
 fn variable_type<'a>(ctx: &Ctx<'a>, var: &'a Map<String, Value>) -> &'a str {
-    if let Some(t) = str_prop(var, "valueType") {
-        return t;
+    if str_prop(var, "programRuleVariableSourceType") == Some("CALCULATED_VALUE") {
+        return str_prop(var, "valueType").unwrap_or("TEXT");
     }
     let field = ref_id(var, "dataElement")
         .and_then(|id| ctx.get("dataElements", id))

@@ -64,12 +64,15 @@ impl Options {
     }
 }
 
+/// One family of checks.
+type Family = fn(&mut Ctx);
+
 /// Validates a package. `source` names it in the report (a file path).
 pub fn validate(package: &Package, options: &Options, source: &str) -> Report {
     let timing = std::env::var_os("CRTK_VALIDATE_TIMING").is_some();
     let start = std::time::Instant::now();
     let mut ctx = Ctx::new(package, options);
-    let families: [(&str, fn(&mut Ctx)); 9] = [
+    let families: [(&str, Family); 9] = [
         ("structure", structure::run),
         ("references", references::run),
         ("option_sets", option_sets::run),
