@@ -75,6 +75,15 @@ pub fn stores(ctx: &Ctx) -> FastMap<String, ItemStore> {
     stores
 }
 
+/// The item store DHIS2 validates the expressions of program `program_id` with.
+pub fn program_item_store(package: &crate::package::Package, program_id: &str) -> ItemStore {
+    let options = super::Options::default();
+    let ctx = Ctx::new(package, &options);
+    stores(&ctx)
+        .remove(program_id)
+        .unwrap_or_else(ItemStore::new)
+}
+
 pub(super) fn run(ctx: &mut Ctx) {
     let package = ctx.package;
     let stores = stores(ctx);

@@ -22,6 +22,7 @@ mod structure;
 mod text_pattern;
 mod translations;
 
+pub use expressions::{MAX_FLAT_CHAIN, program_item_store};
 pub use finding::{Finding, ObjectRef, Report, Severity};
 pub use references::DEFAULT_EXTERNAL;
 pub use run::{validate_config, validate_file};
@@ -121,7 +122,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(package: &'a Package, options: &'a Options) -> Self {
+    pub(crate) fn new(package: &'a Package, options: &'a Options) -> Self {
         let mut by_id: FastMap<&str, Places> = FastMap::default();
         by_id.reserve(
             package
