@@ -79,9 +79,11 @@ pub fn stores(ctx: &Ctx) -> FastMap<String, ItemStore> {
 pub fn program_item_store(package: &crate::package::Package, program_id: &str) -> ItemStore {
     let options = super::Options::default();
     let ctx = Ctx::new(package, &options);
-    stores(&ctx)
-        .remove(program_id)
-        .unwrap_or_else(ItemStore::new)
+    match stores(&ctx).remove(program_id) {
+        Some(store) => store,
+        // Not `unwrap_or_default`: the default store lacks DHIS2's environment variables.
+        None => ItemStore::new(),
+    }
 }
 
 pub(super) fn run(ctx: &mut Ctx) {
