@@ -10,3 +10,4 @@ pub mod config;
 pub mod expression;
 pub mod output;
 pub mod package;
+pub mod validate;

@@ -13,8 +13,10 @@ pub mod patient_id;
 pub mod schema;
 mod sections_check;
 pub mod source_types;
+mod validate;
 
 pub use error::ConfigError;
+pub use validate::ValidateSettings;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -42,6 +44,9 @@ pub struct CountryConfig {
     /// User groups, UID remapping, org unit assignment.
     #[serde(default)]
     pub access: Option<access::AccessConfig>,
+    /// What validation accepts (external references, placeholders).
+    #[serde(default)]
+    pub validate: ValidateSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
