@@ -36,6 +36,10 @@ pub struct Built {
     pub inputs: Vec<PathBuf>,
     /// Consequences the user must know about (the build still succeeded).
     pub warnings: Vec<String>,
+    /// The config the package was built from.
+    pub config: LoadedConfig,
+    /// The base before adaptation (validation compares CanReg5 codes with it).
+    pub base: Package,
 }
 
 impl Built {
@@ -63,7 +67,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
     let mut inputs = vec![config.path.clone()];
     inputs.extend(base.path.clone());
     inputs.extend(config.data_files());
-    let mut package = base.package;
+    let mut package = base.package.clone();
     adapt::apply(&mut package, &config, &options.context)?;
     let name = package.header.name().unwrap_or("package").to_string();
     Ok(Built {
@@ -71,5 +75,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
         file_name: format!("{name}.json"),
         inputs,
         warnings: adapt::warnings(&config),
+        config,
+        base: base.package,
     })
 }

@@ -1,5 +1,5 @@
 //! References: every `{"id"}` resolves inside the package or is declared external (E5002), points
-//! at an object of the right type (CR201), sharing names package user groups (CR203); inline
+//! at an object of the right type (CR201), sharing names package (or external) user groups (CR203); inline
 //! children agree with their parents (CR202).
 
 use super::fast::{FastMap, FastSet};
@@ -257,7 +257,7 @@ fn report(
         return;
     }
     if sharing {
-        if !user_groups.contains(id) {
+        if !user_groups.contains(id) && !ctx.is_external(id) {
             ctx.report(
                 "CR203",
                 kind,
