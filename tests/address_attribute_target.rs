@@ -40,7 +40,7 @@ fn cascade_on_an_attribute() {
     std::fs::write(
         dir.join("country.yaml"),
         format!(
-            "country: {{ code: XX, name: Testland }}\npackage: {{ version: 1.0.1-xx.1, base: base.json }}\naddress:\n  target: {TARGET}\n  levels: [Region, Town]\n  areas:\n    tree:\n      - {{ code: N, name: \"North's\", children: [{{ code: N1, name: A }}, {{ code: N2, name: B }}] }}\n      - {{ code: S, name: South, children: [{{ code: S1, name: C }}] }}\n"
+            "country: {{ code: XX, name: Testland }}\npackage: {{ version: 1.0.1-xx.1, base: base.json }}\n# The base Address field keeps its placeholders: this build targets an attribute.\nvalidate: {{ allow_placeholders: true }}\naddress:\n  target: {TARGET}\n  levels: [Region, Town]\n  areas:\n    tree:\n      - {{ code: N, name: \"North's\", children: [{{ code: N1, name: A }}, {{ code: N2, name: B }}] }}\n      - {{ code: S, name: South, children: [{{ code: S1, name: C }}] }}\n"
         ),
     )
     .unwrap();
