@@ -868,10 +868,10 @@ mod hisp {
             "SexMorphology" => m == 9084,
             // CheckGrade's lists differ between CanReg5 versions: the stored CanReg5 code has 9390
             // (grade 4) and not 9714 in the T-cell list; HISP Rwanda (like the NCD_CR design)
-            // follows a version with 9712/9714/9716/9724/9726 (T-cell) and 9737/9738/9811-9818
-            // (B-cell).
+            // follows a version with 8249 (grade 2), 9712/9714/9716/9724/9726 (T-cell) and
+            // 9737/9738/9811-9818 (B-cell).
             "Grade" => {
-                [9390, 9712, 9714, 9716, 9724, 9726, 9737, 9738].contains(&m)
+                [8249, 9390, 9712, 9714, 9716, 9724, 9726, 9737, 9738].contains(&m)
                     || (9811..=9818).contains(&m)
             }
             _ => false,
