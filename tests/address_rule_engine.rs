@@ -94,8 +94,16 @@ fn check(package: &Value, cascade: &Cascade, parents: &[(usize, Vec<String>, Vec
     {
         assert!(verdict.valid, "{expr}: {:?}", verdict.issues);
     }
+    // Only the cascade's groups: the base has its own (Site -> Topography).
     let groups: BTreeMap<&str, Vec<String>> = objects(package, "optionGroups")
         .into_iter()
+        .filter(|g| {
+            g["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| cascade.code_of.contains_key(r["id"].as_str().unwrap()))
+        })
         .map(|g| {
             (
                 g["id"].as_str().unwrap(),
