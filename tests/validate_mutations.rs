@@ -1,5 +1,6 @@
 //! Mutation tests: a valid package (the shipped base plus rules, variables, actions, an option
 //! group and French names) gets exactly one defect; exactly the check for it must report it.
+//! The fixture's rule variables are prefixed `t_` so they never collide with the base's own.
 
 use crtk::package::Package;
 use crtk::validate::registry::CHECKS;
@@ -17,6 +18,7 @@ const GRADE_DE: &str = "ZMD8dwB3zOZ";
 const BEHAVIOUR_DE: &str = "MMIuwJdjx8B";
 const SEX_SET: &str = "ikLXIQNi8If";
 const PATIENT_ID: &str = "hDEhIMZe07x";
+const GIVEN_NAME: &str = "sB1IHYu2xQT";
 
 fn base() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("base-package/NCD_CR/NCD_CR.json");
@@ -134,7 +136,7 @@ fn valid() -> Value {
         "programRuleVariables",
         variable(
             "VarSex00001",
-            "sex",
+            "t_sex",
             "TEI_ATTRIBUTE",
             ("trackedEntityAttribute", SEX_TEA),
         ),
@@ -144,7 +146,7 @@ fn valid() -> Value {
         "programRuleVariables",
         variable(
             "VarTopo0001",
-            "topography",
+            "t_topography",
             "DATAELEMENT_CURRENT_EVENT",
             ("dataElement", TOPOGRAPHY_DE),
         ),
@@ -154,7 +156,7 @@ fn valid() -> Value {
         "programRuleVariables",
         variable(
             "VarAddr0001",
-            "address",
+            "t_address",
             "DATAELEMENT_CURRENT_EVENT",
             ("dataElement", ADDRESS_DE),
         ),
@@ -162,7 +164,7 @@ fn valid() -> Value {
     push(
         &mut v,
         "programRules",
-        rule("RuleHide001", "Hide grade", "d2:hasValue(#{sex})", &[]),
+        rule("RuleHide001", "Hide grade", "d2:hasValue(#{t_sex})", &[]),
     );
     push(
         &mut v,
@@ -170,7 +172,7 @@ fn valid() -> Value {
         rule(
             "RuleOpt0001",
             "Hide an option",
-            "d2:hasValue(#{topography})",
+            "d2:hasValue(#{t_topography})",
             &[],
         ),
     );
@@ -180,7 +182,7 @@ fn valid() -> Value {
         rule(
             "RuleGrp0001",
             "Show districts",
-            "d2:hasValue(#{address})",
+            "d2:hasValue(#{t_address})",
             &[],
         ),
     );
@@ -300,8 +302,8 @@ fn references() {
         find_mut(v, "options", &option)["optionSet"] = json!({"id": SEX_SET});
     });
     only("CR203", |v| {
-        find_mut(v, "dataElements", GRADE_DE)["sharing"]["userGroups"] =
-            json!({"NoSuchGrp01": {"id": "NoSuchGrp01", "access": "r-------"}});
+        find_mut(v, "dataElements", GRADE_DE)["sharing"]["userGroups"]["NoSuchGrp01"] =
+            json!({"id": "NoSuchGrp01", "access": "r-------"});
     });
     only("E4061", |v| {
         push(
@@ -357,12 +359,24 @@ fn text_patterns() {
         set("pattern", json!("CURRENT_DATE(yyyy)+SEQUENTIAL(###")),
     );
     only("E4021", set("pattern", json!("CURRENT_DATE(yyyy)")));
-    only("E4022", |v| {
-        let a = find_mut(v, "trackedEntityAttributes", PATIENT_ID);
-        a["valueType"] = json!("NUMBER");
-        a["pattern"] = json!("\"A\"+SEQUENTIAL(####)");
-    });
-    only("E4010", set("valueType", json!("DATE")));
+    // Given name made generated: no rule reads it, so a type change affects nothing else.
+    let generated_given_name = |value_type: &'static str, pattern: &'static str| {
+        move |v: &mut Value| {
+            let a = find_mut(v, "trackedEntityAttributes", GIVEN_NAME);
+            a["valueType"] = json!(value_type);
+            a["generated"] = json!(true);
+            a["unique"] = json!(true);
+            a["pattern"] = json!(pattern);
+        }
+    };
+    only(
+        "E4022",
+        generated_given_name("NUMBER", "\"A\"+SEQUENTIAL(####)"),
+    );
+    only(
+        "E4010",
+        generated_given_name("DATE", "CURRENT_DATE(yyyy)+SEQUENTIAL(####)"),
+    );
     only("CR401", set("unique", json!(false)));
 }
 
@@ -381,7 +395,7 @@ fn program_rules() {
             "programRuleVariables",
             variable(
                 "VarDup00001",
-                "sex",
+                "t_sex",
                 "TEI_ATTRIBUTE",
                 ("trackedEntityAttribute", SEX_TEA),
             ),
@@ -545,17 +559,17 @@ fn program_rule_actions() {
 #[test]
 fn expressions() {
     only("CR601", |v| {
-        find_mut(v, "programRules", "RuleHide001")["condition"] = json!("#{sex} >")
+        find_mut(v, "programRules", "RuleHide001")["condition"] = json!("#{t_sex} >")
     });
     only("CR602", |v| {
         action(
             v,
             json!({"id": "ActAsg00001", "programRuleActionType": "ASSIGN",
-            "dataElement": {"id": GRADE_DE}, "data": "d2:left(#{sex})"}),
+            "dataElement": {"id": GRADE_DE}, "data": "d2:left(#{t_sex})"}),
         );
     });
     only("CR603", |v| {
-        let flat = vec!["#{sex} == 1"; 65].join(" || ");
+        let flat = vec!["#{t_sex} == 1"; 65].join(" || ");
         find_mut(v, "programRules", "RuleHide001")["condition"] = json!(flat);
     });
     only("CR604", |v| {
@@ -612,11 +626,7 @@ fn hygiene() {
             json!({"xE7jOejl9FI": {"id": "xE7jOejl9FI", "access": "rw------"}});
     });
     only("CR805", |v| {
-        push(
-            v,
-            "userGroups",
-            json!({"id": "CrAccess001", "name": "CR - Access", "translations": fr("CR - Access")}),
-        )
+        find_mut(v, "programs", PROGRAM)["sharing"]["userGroups"] = json!({})
     });
     let placeholder = |v: &mut Value| {
         let option = first_option_of(v, "Lwww6dj6qz2");
