@@ -7,5 +7,6 @@ pub mod adapt;
 pub mod base;
 pub mod build;
 pub mod config;
+pub mod diff;
 pub mod output;
 pub mod package;
