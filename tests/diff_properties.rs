@@ -15,7 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn shared(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference-packages").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/reference-packages")
+        .join(name)
 }
 
 const REFERENCE: &[&str] = &[
@@ -31,7 +33,9 @@ fn load(name: &str) -> Package {
 
 fn country_build() -> Package {
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("country-configs/example.yaml");
-    crtk::build::build(&config, &Default::default()).unwrap().package
+    crtk::build::build(&config, &Default::default())
+        .unwrap()
+        .package
 }
 
 #[test]
@@ -44,7 +48,13 @@ fn a_package_against_itself_is_empty() {
         let d = diff(package, package, &DiffOptions::default());
         assert!(d.is_empty(), "{name}: {:?}", d.objects.first());
         // Also with nothing ignored: identity holds without the noise filter.
-        let d = diff(package, package, &DiffOptions { noise: crtk::diff::Noise::none() });
+        let d = diff(
+            package,
+            package,
+            &DiffOptions {
+                noise: crtk::diff::Noise::none(),
+            },
+        );
         assert!(d.is_empty(), "{name} (no noise filter)");
     }
 }
@@ -84,7 +94,10 @@ fn edit(package: &mut Package, rng: &mut Rng, serial: usize) -> Option<(String, 
     let kind = kinds[rng.below(kinds.len())].clone();
     let count = package.objects(&kind).len();
     let index = rng.below(count);
-    let id = package.objects(&kind)[index].get("id")?.as_str()?.to_string();
+    let id = package.objects(&kind)[index]
+        .get("id")?
+        .as_str()?
+        .to_string();
     let fresh = format!("Zz{serial:03}{:06}", rng.below(1_000_000));
     let generated = id.starts_with("Zz");
     match rng.below(7) {
@@ -105,7 +118,11 @@ fn edit(package: &mut Package, rng: &mut Rng, serial: usize) -> Option<(String, 
         }
         2 => {
             let object = package.get_mut(&kind, &id)?;
-            let name = object.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+            let name = object
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             object.insert("name".into(), json!(format!("{name} (edited {serial})")));
             Some((kind, id, Expect::Field("name".into())))
         }
@@ -114,8 +131,14 @@ fn edit(package: &mut Package, rng: &mut Rng, serial: usize) -> Option<(String, 
             let translations = object.entry("translations").or_insert_with(|| json!([]));
             let list = translations.as_array_mut()?;
             if list.is_empty() {
-                list.push(json!({"locale": "xx", "property": "NAME", "value": format!("t{serial}")}));
-                Some((kind, id, Expect::Field("translations[locale=xx,property=NAME]".into())))
+                list.push(
+                    json!({"locale": "xx", "property": "NAME", "value": format!("t{serial}")}),
+                );
+                Some((
+                    kind,
+                    id,
+                    Expect::Field("translations[locale=xx,property=NAME]".into()),
+                ))
             } else {
                 let i = rng.below(list.len());
                 let key = format!(
@@ -188,12 +211,16 @@ fn edit(package: &mut Package, rng: &mut Rng, serial: usize) -> Option<(String, 
 }
 
 /// A diff as comparable facts: object (kind, id pair, status) -> field (path, kind, old, new).
-type Facts = BTreeMap<(String, String, String, Status), BTreeSet<(String, FieldKind, String, String)>>;
+type Facts =
+    BTreeMap<(String, String, String, Status), BTreeSet<(String, FieldKind, String, String)>>;
 
 fn facts(d: &Diff, reversed: bool) -> Facts {
     let mut out = Facts::new();
     for o in &d.objects {
-        let (mut a, mut b) = (o.old_id.clone().unwrap_or_else(|| o.id.clone()), o.id.clone());
+        let (mut a, mut b) = (
+            o.old_id.clone().unwrap_or_else(|| o.id.clone()),
+            o.id.clone(),
+        );
         let mut status = o.status;
         if reversed {
             std::mem::swap(&mut a, &mut b);
@@ -277,18 +304,30 @@ fn check_edits(
                     Status::Added
                 };
                 // An object added then edited is still "added"; a removed one is "removed".
-                assert_eq!(status, Some(wanted), "{name} seed {seed}: {kind} {id} {expects:?}");
+                assert_eq!(
+                    status,
+                    Some(wanted),
+                    "{name} seed {seed}: {kind} {id} {expects:?}"
+                );
                 continue;
             }
             if expects.iter().all(|e| *e == Expect::Nothing) {
-                assert!(got.is_none(), "{name} seed {seed}: reorder of translations reported on {kind} {id}: {got:?}");
+                assert!(
+                    got.is_none(),
+                    "{name} seed {seed}: reorder of translations reported on {kind} {id}: {got:?}"
+                );
                 continue;
             }
-            let object = got.unwrap_or_else(|| panic!("{name} seed {seed}: edit of {kind} {id} not reported ({expects:?})"));
+            let object = got.unwrap_or_else(|| {
+                panic!("{name} seed {seed}: edit of {kind} {id} not reported ({expects:?})")
+            });
             for expect in expects {
                 if let Expect::Field(path) = expect {
                     assert!(
-                        object.fields.iter().any(|f| f.path.starts_with(path.as_str())),
+                        object
+                            .fields
+                            .iter()
+                            .any(|f| f.path.starts_with(path.as_str())),
                         "{name} seed {seed}: {kind} {id}: no change at {path}: {:?}",
                         object.fields.iter().map(|f| &f.path).collect::<Vec<_>>()
                     );
@@ -299,7 +338,11 @@ fn check_edits(
         for ((kind, id), object) in &reported {
             let explained = expectations.contains_key(&(kind.clone(), id.clone()))
                 || object.status == Status::Affected;
-            assert!(explained, "{name} seed {seed}: unexpected change {kind} {id}: {:?}", object.fields);
+            assert!(
+                explained,
+                "{name} seed {seed}: unexpected change {kind} {id}: {:?}",
+                object.fields
+            );
         }
         checked += 1;
     }
@@ -310,14 +353,28 @@ fn check_edits(
 fn reversed_diff_mirrors_and_every_edit_is_reported() {
     let mut total = 0;
     let mut seen = BTreeMap::new();
-    for name in ["HIV_CS_TRK_9.9.9_DHIS2.36.4-en.json", "COVAC_EIR_CVIR00_1.2.0_DHIS2.36.6-en.json"] {
+    for name in [
+        "HIV_CS_TRK_9.9.9_DHIS2.36.4-en.json",
+        "COVAC_EIR_CVIR00_1.2.0_DHIS2.36.6-en.json",
+    ] {
         total += check_edits(name, &load(name), 0..60, &mut seen);
     }
     total += check_edits("example build", &country_build(), 100..160, &mut seen);
     assert_eq!(total, 180);
     // Every kind of edit was generated, several times.
-    for kind in ["Removed", "Added", "UidChanged", "name", "translation", "list item", "reorder"] {
-        assert!(seen.get(kind).copied().unwrap_or(0) >= 3, "edit `{kind}` too rare: {seen:?}");
+    for kind in [
+        "Removed",
+        "Added",
+        "UidChanged",
+        "name",
+        "translation",
+        "list item",
+        "reorder",
+    ] {
+        assert!(
+            seen.get(kind).copied().unwrap_or(0) >= 3,
+            "edit `{kind}` too rare: {seen:?}"
+        );
     }
 }
 

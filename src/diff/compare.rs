@@ -2,9 +2,9 @@
 //!
 //! Semantics (documented in docs/diff-json.md):
 //! - an absent property, `null`, `[]` and `{}` are the same (exports differ in which they write);
-//! - nested lists are matched by identity ([`identity::item_key`]); when some item has no identity
-//!   (or identities repeat) a list of scalars is compared as one value and other lists by position
-//!   (`[#0]`);
+//! - nested lists are matched by identity ([`identity::item_key`]); items repeating an identity
+//!   pair equal items first, then in order; when some item has no identity a list of scalars is
+//!   compared as one value and other lists by position (`[#0]`);
 //! - a change is dropped when its property path is noise ([`Noise`]).
 
 use super::identity::{is_ordered, item_key};
@@ -142,50 +142,67 @@ impl<'a> Walk<'a> {
         old_keys: Vec<String>,
         new_keys: Vec<String>,
     ) {
-        let new_index: HashMap<&str, usize> = new_keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_str(), i))
-            .collect();
-        let old_index: HashMap<&str, usize> = old_keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_str(), i))
-            .collect();
-        // Removed and changed items, in old order; then added items, in new order.
-        for (i, key) in old_keys.iter().enumerate() {
-            let item_path = format!("{path}[{key}]");
-            match new_index.get(key.as_str()) {
-                None => self.push(item_path, FieldKind::Removed, Some(&old[i]), None),
-                Some(&j) if old[i] != new[j] => {
-                    self.value(item_path, property, Some(&old[i]), Some(&new[j]))
+        fn group(keys: &[String]) -> (HashMap<&str, Vec<usize>>, Vec<&str>) {
+            let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut order: Vec<&str> = Vec::new();
+            for (i, k) in keys.iter().enumerate() {
+                let entry = groups.entry(k.as_str()).or_default();
+                if entry.is_empty() {
+                    order.push(k.as_str());
                 }
-                Some(_) => {}
+                entry.push(i);
             }
+            (groups, order)
         }
-        for (j, key) in new_keys.iter().enumerate() {
-            if !old_index.contains_key(key.as_str()) {
-                self.push(
-                    format!("{path}[{key}]"),
-                    FieldKind::Added,
-                    None,
-                    Some(&new[j]),
-                );
+        let ((old_groups, old_order), (new_groups, new_order)) =
+            (group(&old_keys), group(&new_keys));
+        let none: Vec<usize> = Vec::new();
+        // Keys in old order, then keys only in the new list in new order.
+        let keys = old_order
+            .iter()
+            .chain(new_order.iter().filter(|k| !old_groups.contains_key(*k)));
+        for key in keys {
+            let os = old_groups.get(key).unwrap_or(&none);
+            let ns = new_groups.get(key).unwrap_or(&none);
+            let item_path = format!("{path}[{key}]");
+            // A key normally names one item. Where real data repeats one (two French NAME
+            // translations), equal items pair first, then the rest in order.
+            let mut used = vec![false; ns.len()];
+            let mut unpaired_old = Vec::new();
+            for &i in os {
+                match (0..ns.len()).find(|&p| !used[p] && old[i] == new[ns[p]]) {
+                    Some(p) => used[p] = true,
+                    None => unpaired_old.push(i),
+                }
+            }
+            let unpaired_new: Vec<usize> =
+                (0..ns.len()).filter(|&p| !used[p]).map(|p| ns[p]).collect();
+            for (k, &i) in unpaired_old.iter().enumerate() {
+                match unpaired_new.get(k) {
+                    Some(&j) => {
+                        self.value(item_path.clone(), property, Some(&old[i]), Some(&new[j]))
+                    }
+                    None => self.push(item_path.clone(), FieldKind::Removed, Some(&old[i]), None),
+                }
+            }
+            for &j in unpaired_new.iter().skip(unpaired_old.len()) {
+                self.push(item_path.clone(), FieldKind::Added, None, Some(&new[j]));
             }
         }
         if self.props.len() == 2 && is_ordered(self.kind, property) {
-            let common_old: Vec<&String> = old_keys
+            let common_old: Vec<&str> = old_order
                 .iter()
-                .filter(|k| new_index.contains_key(k.as_str()))
+                .copied()
+                .filter(|k| new_groups.contains_key(k))
                 .collect();
-            let common_new: Vec<&String> = new_keys
+            let common_new: Vec<&str> = new_order
                 .iter()
-                .filter(|k| old_index.contains_key(k.as_str()))
+                .copied()
+                .filter(|k| old_groups.contains_key(k))
                 .collect();
             if common_old != common_new {
-                let list = |keys: Vec<&String>| {
-                    Value::Array(keys.into_iter().map(|k| Value::String(k.clone())).collect())
-                };
+                let list =
+                    |keys: Vec<&str>| Value::Array(keys.into_iter().map(Value::from).collect());
                 let (o, n) = (list(common_old), list(common_new));
                 self.push(path, FieldKind::Reordered, Some(&o), Some(&n));
             }
@@ -193,14 +210,9 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// The identities of a list's items, when every item has one and none repeats.
+/// The identities of a list's items, when every item has one.
 fn keys(property: &str, items: &[Value]) -> Option<Vec<String>> {
-    let keys: Vec<String> = items
-        .iter()
-        .map(|item| item_key(property, item))
-        .collect::<Option<_>>()?;
-    let unique: BTreeSet<&String> = keys.iter().collect();
-    (unique.len() == keys.len()).then_some(keys)
+    items.iter().map(|item| item_key(property, item)).collect()
 }
 
 #[cfg(test)]
