@@ -99,6 +99,7 @@ impl<'a> Walk<'a> {
                     change: FieldKind::Changed,
                     old: old.cloned(),
                     new: new.cloned(),
+                    target: None,
                     words: Some(word_diff(o, n)),
                 });
             }
@@ -112,6 +113,7 @@ impl<'a> Walk<'a> {
             change,
             old: old.cloned(),
             new: new.cloned(),
+            target: None,
             words: None,
         });
     }

@@ -95,6 +95,7 @@ pub fn diff(old: &Package, new: &Package, options: &DiffOptions) -> Diff {
         objects.push(change);
     }
     rules::analyze(old, new, &mut objects);
+    name_targets(old, new, &mut objects);
     objects.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
     Diff {
         schema: SCHEMA,
@@ -102,6 +103,42 @@ pub fn diff(old: &Package, new: &Package, options: &DiffOptions) -> Diff {
         new: side(&new.header),
         header,
         objects,
+    }
+}
+
+/// The id a value refers to when it is a bare reference `{"id": ...}`.
+fn reference_target(value: Option<&Value>) -> Option<&str> {
+    match value? {
+        Value::Object(map) if map.len() == 1 => map.get("id")?.as_str(),
+        _ => None,
+    }
+}
+
+/// Names the objects that added or removed references point to (new package first).
+fn name_targets(old: &Package, new: &Package, objects: &mut [ObjectChange]) {
+    let mut wanted: std::collections::HashMap<String, Option<String>> = Default::default();
+    for field in objects.iter().flat_map(|o| &o.fields) {
+        if let Some(id) =
+            reference_target(field.new.as_ref()).or(reference_target(field.old.as_ref()))
+        {
+            wanted.insert(id.to_string(), None);
+        }
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    for package in [new, old] {
+        for (_, id, object) in package.all_objects() {
+            if let Some(slot @ None) = wanted.get_mut(id) {
+                *slot = object_name(object).map(String::from);
+            }
+        }
+    }
+    for field in objects.iter_mut().flat_map(|o| o.fields.iter_mut()) {
+        let id = reference_target(field.new.as_ref()).or(reference_target(field.old.as_ref()));
+        if let Some(Some(name)) = id.and_then(|id| wanted.get(id)) {
+            field.target = Some(name.clone());
+        }
     }
 }
 

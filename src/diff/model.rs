@@ -140,6 +140,10 @@ pub struct FieldChange {
     pub old: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<Value>,
+    /// When the value added or removed is a reference (`{"id": ...}`, an option of a set, a rule
+    /// action of a rule): the name of the object it points to, for people.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     /// For long text (conditions, descriptions, messages): the word-level difference.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<WordChange>>,

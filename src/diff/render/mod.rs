@@ -173,6 +173,7 @@ struct FieldView {
     mark: &'static str,
     old: Option<String>,
     new: Option<String>,
+    target: Option<String>,
     words: Option<Vec<WordView>>,
 }
 
@@ -291,6 +292,7 @@ impl FieldView {
             mark,
             old: field.old.as_ref().map(shown),
             new: field.new.as_ref().map(shown),
+            target: field.target.clone(),
             words: field.words.as_ref().map(|words| {
                 words
                     .iter()
