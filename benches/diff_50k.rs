@@ -1,0 +1,156 @@
+//! Benchmark: `crtk diff` of two 50,000-area country builds against Python's deepdiff
+//! (`DeepDiff(a, b, ignore_order=True)`) on the same two files, in the same run.
+//!
+//! Run: `cargo bench --bench diff_50k` (needs python3 with `pip install deepdiff`; without it only
+//! crtk is timed). The address adapter (branch `adapt`) has not landed, so the 50,000 areas are
+//! generated here as options of the base's Address option set, the way that adapter writes them
+//! (tests/diff_support/areas.rs). Edits between the two builds: 500 areas renamed, 200 added,
+//! 100 removed, 1,000 French translations added, one source type renamed.
+
+#[path = "../tests/diff_support/areas.rs"]
+mod areas;
+
+use areas::*;
+use crtk::diff::{DiffOptions, Format, RenderOptions, diff, render};
+use crtk::package::{Package, to_canonical_string};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const AREAS: usize = 50_000;
+const RUNS: usize = 5;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("crtk-bench-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (old_path, new_path) = (dir.join("old.json"), dir.join("new.json"));
+
+    let built = crtk::build::build(
+        &root.join("country-configs/example.yaml"),
+        &Default::default(),
+    )
+    .unwrap();
+    let mut old = built.package;
+    let mut uids = uids(&old, "XX");
+    let all = synthetic_areas(AREAS + 200);
+    replace_options(&mut old, &mut uids, ADDRESS_SET, "address", &all[..AREAS]);
+    let mut new = old.clone();
+    for (i, (code, name)) in all[..AREAS].iter().enumerate() {
+        if i % 100 == 7 {
+            rename_option(&mut new, ADDRESS_SET, code, &format!("{name} (renamed)"));
+        }
+    }
+    for (code, _) in all[..AREAS].iter().step_by(500) {
+        remove_option(&mut new, ADDRESS_SET, code);
+    }
+    for (code, name) in &all[AREAS..] {
+        add_option(&mut new, &mut uids, ADDRESS_SET, "address", code, name);
+    }
+    let translated: Vec<String> = new
+        .objects("options")
+        .iter()
+        .filter(|o| o["optionSet"]["id"] == ADDRESS_SET)
+        .step_by(50)
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect();
+    for id in &translated {
+        set_translation(&mut new, "options", id, "fr", "NAME", "Zone (fr)");
+    }
+    rename_option(&mut new, SOURCE_TYPE_SET, "PLACEHOLDER_1", "Hospital");
+    std::fs::write(&old_path, to_canonical_string(&old)).unwrap();
+    std::fs::write(&new_path, to_canonical_string(&new)).unwrap();
+    let size = |p: &Path| std::fs::metadata(p).unwrap().len() as f64 / 1e6;
+    println!(
+        "inputs: {} ({:.1} MB, {} options) and {} ({:.1} MB, {} options)",
+        old_path.display(),
+        size(&old_path),
+        old.objects("options").len(),
+        new_path.display(),
+        size(&new_path),
+        new.objects("options").len()
+    );
+
+    // crtk in-process: load both files, diff, render JSON (median of RUNS).
+    let mut in_process = Vec::new();
+    let mut diff_only = Vec::new();
+    let mut objects = 0;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let a = Package::load(&old_path).unwrap();
+        let b = Package::load(&new_path).unwrap();
+        let loaded = Instant::now();
+        let d = diff(&a, &b, &DiffOptions::default());
+        let diffed = Instant::now();
+        let json = render(&d, Format::Json, &RenderOptions::default());
+        in_process.push(start.elapsed());
+        diff_only.push(diffed - loaded);
+        objects = d.objects.len();
+        assert!(json.len() > 1000);
+    }
+    // crtk binary end to end (process start, load, diff, JSON to a pipe).
+    let mut binary = Vec::new();
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_crtk"))
+            .args(["diff", "--format", "json"])
+            .arg(&old_path)
+            .arg(&new_path)
+            .output()
+            .unwrap();
+        binary.push(start.elapsed());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64()
+    };
+    let (crtk_total, crtk_diff, crtk_binary) = (
+        median(&mut in_process),
+        median(&mut diff_only),
+        median(&mut binary),
+    );
+    println!("crtk: {objects} objects reported");
+    println!(
+        "crtk in-process load+diff+json: {crtk_total:.3} s (diff alone {crtk_diff:.3} s), median of {RUNS}"
+    );
+    println!("crtk binary `crtk diff --format json`: {crtk_binary:.3} s, median of {RUNS}");
+
+    let python = Command::new("python3")
+        .arg(root.join("benches/diff_50k.py"))
+        .arg(&old_path)
+        .arg(&new_path)
+        .output();
+    match python {
+        Ok(out) if out.status.success() => {
+            let line = String::from_utf8_lossy(&out.stdout);
+            let v: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+            let (load, deep, total) = (
+                v["load_s"].as_f64().unwrap(),
+                v["deepdiff_s"].as_f64().unwrap(),
+                v["total_s"].as_f64().unwrap(),
+            );
+            println!(
+                "deepdiff (ignore_order=True): load {load:.3} s + DeepDiff {deep:.3} s = {total:.3} s (one run)"
+            );
+            println!(
+                "speed-up: {:.0}x end to end (crtk binary vs python load+DeepDiff), {:.0}x diff alone",
+                total / crtk_binary,
+                deep / crtk_diff
+            );
+        }
+        Ok(out) => println!(
+            "deepdiff baseline not run (pip install deepdiff): {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        ),
+        Err(e) => println!("deepdiff baseline not run: python3: {e}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
