@@ -169,7 +169,7 @@ fn flag_rules_using_changed_variables(
         return;
     }
     // Rules of either package (by id) and the variables they read, actions included.
-    let mut rules: BTreeMap<String, (String, BTreeSet<String>, &Map<String, Value>)> =
+    let mut rules: BTreeMap<String, RuleUse> =
         BTreeMap::new();
     for package in [old, new] {
         let mut action_text: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -243,6 +243,9 @@ fn flag_rules_using_changed_variables(
         impact.variables_changed.sort();
     }
 }
+
+/// A rule's program, the variable names it reads (condition and actions) and the rule itself.
+type RuleUse<'a> = (String, BTreeSet<String>, &'a Map<String, Value>);
 
 fn reference_id<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     object.get(key)?.get("id")?.as_str()
