@@ -227,3 +227,56 @@ fn build_with_previous_writes_the_diff_next_to_the_package() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!empty.join(format!("{stem}.json")).exists());
 }
+
+/// Keys of the rows of the markdown table under `## <section>` in docs/diff-json.md.
+fn documented_keys(section: &str) -> std::collections::BTreeSet<String> {
+    let doc = std::fs::read_to_string(root().join("docs/diff-json.md")).unwrap();
+    let start = doc
+        .find(&format!("## {section}\n"))
+        .unwrap_or_else(|| panic!("section {section}"));
+    doc[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("## "))
+        .filter_map(|l| l.strip_prefix("| `"))
+        .map(|l| l[..l.find('`').unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn json_output_uses_only_documented_keys() {
+    let dir = scratch("schema");
+    let old = built();
+    let mut new = old.clone();
+    rename_option(
+        &mut new,
+        SOURCE_TYPE_SET,
+        "PLACEHOLDER_1",
+        "A long name for a hospital source type, long enough for words",
+    );
+    remove_option(&mut new, ADDRESS_SET, "99");
+    set_translation(&mut new, "optionSets", SEX_SET, "fr", "NAME", "Sexe");
+    let (a, b) = (write(&dir, "a.json", &old), write(&dir, "b.json", &new));
+    let out = crtk(&["diff", &a, &b, "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (objects, fields) = (
+        documented_keys("ObjectChange"),
+        documented_keys("FieldChange"),
+    );
+    assert!(objects.contains("status") && fields.contains("path"));
+    let mut seen_words = false;
+    for o in v["objects"].as_array().unwrap() {
+        for key in o.as_object().unwrap().keys() {
+            assert!(objects.contains(key), "undocumented object key `{key}`");
+        }
+        for f in o["fields"].as_array().unwrap() {
+            for key in f.as_object().unwrap().keys() {
+                assert!(fields.contains(key), "undocumented field key `{key}`");
+            }
+            seen_words |= f.get("words").is_some();
+        }
+    }
+    assert!(seen_words);
+    let top: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(top, ["header", "new", "objects", "old", "schema"]);
+}

@@ -169,8 +169,7 @@ fn flag_rules_using_changed_variables(
         return;
     }
     // Rules of either package (by id) and the variables they read, actions included.
-    let mut rules: BTreeMap<String, RuleUse> =
-        BTreeMap::new();
+    let mut rules: BTreeMap<String, RuleUse> = BTreeMap::new();
     for package in [old, new] {
         let mut action_text: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for action in package
