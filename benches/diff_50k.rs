@@ -73,6 +73,7 @@ fn main() {
     );
 
     // crtk in-process: load both files, diff, render JSON (median of RUNS).
+    let cpu_before = cpu_seconds();
     let mut in_process = Vec::new();
     let mut diff_only = Vec::new();
     let mut objects = 0;
@@ -89,7 +90,11 @@ fn main() {
         objects = d.objects.len();
         assert!(json.len() > 1000);
     }
+    let cpu_in_process = cpu_seconds()
+        .zip(cpu_before)
+        .map(|(a, b)| (a.0 - b.0) / RUNS as f64);
     // crtk binary end to end (process start, load, diff, JSON to a pipe).
+    let children_before = cpu_seconds();
     let mut binary = Vec::new();
     for _ in 0..RUNS {
         let start = Instant::now();
@@ -106,6 +111,9 @@ fn main() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    let cpu_binary = cpu_seconds()
+        .zip(children_before)
+        .map(|(a, b)| (a.1 - b.1) / RUNS as f64);
     let median = |v: &mut Vec<Duration>| {
         v.sort();
         v[v.len() / 2].as_secs_f64()
@@ -120,6 +128,11 @@ fn main() {
         "crtk in-process load+diff+json: {crtk_total:.3} s (diff alone {crtk_diff:.3} s), median of {RUNS}"
     );
     println!("crtk binary `crtk diff --format json`: {crtk_binary:.3} s, median of {RUNS}");
+    if let (Some(a), Some(b)) = (cpu_in_process, cpu_binary) {
+        println!("crtk CPU time (user+sys) per run: in-process {a:.3} s, binary {b:.3} s");
+    }
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("machine load average: {}", load.trim());
 
     let limit: u64 = std::env::var("CRTK_BENCH_DEEPDIFF_TIMEOUT")
         .ok()
@@ -127,6 +140,7 @@ fn main() {
         .unwrap_or(3600);
     println!("running deepdiff (limit {limit} s) ...");
     let started = Instant::now();
+    let python_cpu_before = cpu_seconds();
     let python = run_with_limit(
         Command::new("python3")
             .arg(root.join("benches/diff_50k.py"))
@@ -137,11 +151,18 @@ fn main() {
     match python {
         Ok(None) => {
             let waited = started.elapsed().as_secs_f64();
-            println!("deepdiff (ignore_order=True): not finished after {waited:.0} s (stopped)");
+            let python_cpu = cpu_seconds().zip(python_cpu_before).map(|(a, b)| a.1 - b.1);
             println!(
-                "speed-up: more than {:.0}x end to end (crtk binary vs python load+DeepDiff, lower bound)",
+                "deepdiff (ignore_order=True): not finished after {waited:.0} s wall, {:.0} s CPU (stopped)",
+                python_cpu.unwrap_or(f64::NAN)
+            );
+            println!(
+                "speed-up: more than {:.0}x wall end to end (crtk binary vs python load+DeepDiff, lower bound)",
                 waited / crtk_binary
             );
+            if let (Some(p), Some(c)) = (python_cpu, cpu_binary) {
+                println!("speed-up: more than {:.0}x CPU time (lower bound)", p / c);
+            }
         }
         Ok(Some(out)) if out.status.success() => {
             let line = String::from_utf8_lossy(&out.stdout);
@@ -159,6 +180,13 @@ fn main() {
                 total / crtk_binary,
                 deep / crtk_diff
             );
+            let python_cpu = cpu_seconds().zip(python_cpu_before).map(|(a, b)| a.1 - b.1);
+            if let (Some(p), Some(c)) = (python_cpu, cpu_binary) {
+                println!(
+                    "CPU time: deepdiff {p:.1} s vs crtk binary {c:.3} s: {:.0}x",
+                    p / c
+                );
+            }
         }
         Ok(Some(out)) => println!(
             "deepdiff baseline not run (pip install deepdiff): {}",
@@ -194,4 +222,15 @@ fn run_with_limit(
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// CPU seconds (user + system) of this process and of its waited-for children, from
+/// /proc/self/stat (Linux; `None` elsewhere). The machine is shared, so CPU time is reported next
+/// to wall time.
+fn cpu_seconds() -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split_whitespace().collect();
+    // After the command name: field 14 utime is index 11, then stime, cutime, cstime.
+    let tick = |i: usize| fields.get(i)?.parse::<f64>().ok().map(|t| t / 100.0);
+    Some((tick(11)? + tick(12)?, tick(13)? + tick(14)?))
 }
