@@ -45,6 +45,10 @@ enum Command {
         /// Also accept references to this UID (an object the target instance has); repeatable.
         #[arg(long = "external", value_name = "UID")]
         external: Vec<String>,
+        /// The previous release of this package (JSON): writes the diff from it next to the
+        /// package, as `<package name>.diff.md` and `<package name>.diff.json`.
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
     },
     /// Check a package (or the package a country config builds) the way DHIS2 does on import,
     /// plus the rule-expression, hygiene and CanReg5 checks DHIS2 skips.
@@ -68,6 +72,37 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         base: Option<PathBuf>,
     },
+    /// Show what changed between two packages, in DHIS2 terms.
+    ///
+    /// OLD and NEW are each a package JSON or a country config (YAML, built in memory). Objects
+    /// are matched by type and UID, nested lists by identity (options, stage fields, translations,
+    /// sharing entries, rule actions). Noise such as lastUpdated, created, href, access, display*
+    /// and the sharing owner is ignored (see docs/diff.md). Exit code 1 when --fail-on or
+    /// --check-version finds the diff wanting.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The old package (JSON) or country config (YAML).
+    old: PathBuf,
+    /// The new package (JSON) or country config (YAML).
+    new: PathBuf,
+    /// Output format: text (colour on a terminal), markdown (pull-request comment), json
+    /// (schema crtk-diff/1, docs/diff-json.md) or html (one self-contained page).
+    #[arg(long, default_value = "text", value_name = "FORMAT")]
+    format: crtk::diff::Format,
+    /// Also ignore changes at this property path (repeatable), e.g. `programs.version`,
+    /// `**.translations`, `*.sharing`. `*` matches one segment, `**` any number.
+    #[arg(long, value_name = "PATH")]
+    ignore: Vec<String>,
+    /// Exit with code 1 when the diff has breaking changes (`breaking`) or any change (`any`).
+    #[arg(long, value_name = "WHAT", value_parser = ["breaking", "any"])]
+    fail_on: Option<String>,
+    /// Exit with code 1 when the new header's version does not fit the changes: any change needs
+    /// a higher version, a breaking change a higher major version.
+    #[arg(long)]
+    check_version: bool,
 }
 
 fn main() -> ExitCode {
@@ -83,11 +118,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Command::Diff(args) => run_diff(args),
         Command::Build {
             config,
             out,
             base,
             external,
+            previous,
         } => {
             let options = BuildOptions {
                 base,
@@ -112,8 +149,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             let target = out.join(&built.file_name);
             refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
+            // Everything is computed before anything is written: a failure writes nothing.
+            let diffs = match previous {
+                Some(previous) => previous_diff(&previous, &built, &out)?,
+                None => Vec::new(),
+            };
             write_atomic(&target, built.to_json().as_bytes()).map_err(|e| e.to_string())?;
             println!("wrote {}", target.display());
+            for (path, text) in diffs {
+                write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())?;
+                println!("wrote {}", path.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate {
@@ -158,4 +204,85 @@ fn source_date_epoch() -> Result<Option<i64>, String> {
         }),
         _ => Ok(None),
     }
+}
+
+fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
+    use crtk::diff::{
+        DiffOptions, Noise, Pattern, RenderOptions, check_version, load_side, render,
+    };
+    use std::io::IsTerminal;
+    let mut noise = Noise::default();
+    for text in &args.ignore {
+        noise.add(Pattern::parse(text).map_err(|e| format!("--ignore: {e}"))?);
+    }
+    let build_options = BuildOptions {
+        base: None,
+        context: Context {
+            source_date_epoch: source_date_epoch()?,
+        },
+    };
+    let old = load_side(&args.old, &build_options).map_err(|e| e.to_string())?;
+    let new = load_side(&args.new, &build_options).map_err(|e| e.to_string())?;
+    let diff = crtk::diff::diff(&old, &new, &DiffOptions { noise });
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let text = render(&diff, args.format, &RenderOptions { color });
+    if let Err(e) = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("cannot write the diff to standard output: {e}"));
+    }
+    let mut wanting = false;
+    match args.fail_on.as_deref() {
+        Some("breaking") if diff.has_breaking() => {
+            eprintln!(
+                "crtk diff: {} breaking change(s) (--fail-on breaking)",
+                diff.breaking().count()
+            );
+            wanting = true;
+        }
+        Some("any") if !diff.is_empty() => {
+            eprintln!("crtk diff: the packages differ (--fail-on any)");
+            wanting = true;
+        }
+        _ => {}
+    }
+    if args.check_version {
+        match check_version(&diff) {
+            Ok(message) => eprintln!("version check: {message}"),
+            Err(message) => {
+                eprintln!("version check failed: {message}");
+                wanting = true;
+            }
+        }
+    }
+    Ok(if wanting {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `crtk build --previous`: the diff from the previous release, as (file next to the package,
+/// text) for markdown and JSON.
+fn previous_diff(
+    previous: &std::path::Path,
+    built: &crtk::build::Built,
+    out: &std::path::Path,
+) -> Result<Vec<(PathBuf, String)>, String> {
+    use crtk::diff::{DiffOptions, Format, RenderOptions, render};
+    let old = crtk::package::Package::load(previous).map_err(|e| format!("--previous: {e}"))?;
+    let diff = crtk::diff::diff(&old, &built.package, &DiffOptions::default());
+    let stem = built
+        .file_name
+        .strip_suffix(".json")
+        .unwrap_or(&built.file_name);
+    let mut inputs = built.inputs.clone();
+    inputs.push(previous.to_path_buf());
+    let mut files = Vec::new();
+    for (format, extension) in [(Format::Markdown, "diff.md"), (Format::Json, "diff.json")] {
+        let target = out.join(format!("{stem}.{extension}"));
+        refuse_inputs(&target, &inputs).map_err(|e| e.to_string())?;
+        files.push((target, render(&diff, format, &RenderOptions::default())));
+    }
+    Ok(files)
 }
