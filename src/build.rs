@@ -2,10 +2,12 @@
 //!
 //! The caller decides where to write; nothing here touches the disk except to read inputs.
 
+use crate::adapt::languages::{self, LanguagesOutcome};
 use crate::adapt::{self, AdaptError, Context};
 use crate::base::Base;
 use crate::config::{ConfigError, LoadedConfig};
 use crate::package::{LoadError, Package, to_canonical_string};
+use crate::translations::TranslationError;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +18,8 @@ pub enum BuildError {
     Base(#[from] LoadError),
     #[error(transparent)]
     Adapt(#[from] AdaptError),
+    #[error(transparent)]
+    Translations(#[from] TranslationError),
 }
 
 /// Choices made on the command line rather than in the config.
@@ -34,6 +38,8 @@ pub struct Built {
     pub file_name: String,
     /// Every file read (config, base, data files), so outputs can never overwrite one.
     pub inputs: Vec<PathBuf>,
+    /// Translation files imported, stale rows, completeness per locale.
+    pub languages: LanguagesOutcome,
 }
 
 impl Built {
@@ -62,10 +68,14 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
     inputs.extend(base.path.clone());
     let mut package = base.package;
     adapt::apply(&mut package, &config, &options.context)?;
+    // Last: translations cover the texts every other adaptation produced.
+    let languages = languages::apply(&mut package, &config)?;
+    inputs.extend(languages.files.iter().map(|(path, _)| path.clone()));
     let name = package.header.name().unwrap_or("package").to_string();
     Ok(Built {
         package,
         file_name: format!("{name}.json"),
         inputs,
+        languages,
     })
 }

@@ -8,6 +8,8 @@ use crtk::adapt::Context;
 use crtk::build::{BuildOptions, build};
 use crtk::output::{refuse_inputs, write_atomic};
 use std::path::PathBuf;
+
+mod translations_cli;
 use std::process::ExitCode;
 
 /// Compile the DHIS2 Cancer Registry toolkit (NCD_CR) for a country.
@@ -39,7 +41,13 @@ enum Command {
         /// instead of the one the config names or the NCD_CR base shipped with crtk.
         #[arg(long, value_name = "FILE")]
         base: Option<PathBuf>,
+        /// Fail (exit 1, nothing written) when a translation row is stale instead of warning.
+        #[arg(long)]
+        strict: bool,
     },
+    /// Translation sheets: export the texts to translate, with their current translations.
+    #[command(subcommand)]
+    Translations(translations_cli::TranslationsCommand),
 }
 
 fn main() -> ExitCode {
@@ -55,7 +63,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Build { config, out, base } => {
+        Command::Translations(command) => translations_cli::run(command),
+        Command::Build {
+            config,
+            out,
+            base,
+            strict,
+        } => {
             let options = BuildOptions {
                 base,
                 context: Context {
@@ -63,10 +77,23 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 },
             };
             let built = build(&config, &options).map_err(|e| e.to_string())?;
+            let stale = built.languages.stale();
+            let level = if strict { "error" } else { "warning" };
+            for line in &stale {
+                eprintln!("{level}: {line}");
+            }
+            if strict && !stale.is_empty() {
+                eprintln!(
+                    "error: {} stale translation row(s) with --strict: nothing written",
+                    stale.len()
+                );
+                return Ok(ExitCode::from(1));
+            }
             let target = out.join(&built.file_name);
             refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
             write_atomic(&target, built.to_json().as_bytes()).map_err(|e| e.to_string())?;
             println!("wrote {}", target.display());
+            print!("{}", built.languages.completeness);
             Ok(ExitCode::SUCCESS)
         }
     }

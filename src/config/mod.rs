@@ -5,8 +5,10 @@
 //! are resolved against the config's own folder.
 
 mod error;
+mod languages;
 
 pub use error::ConfigError;
+pub use languages::Languages;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -19,6 +21,9 @@ pub struct CountryConfig {
     pub country: Country,
     /// The identity of the package the build produces.
     pub package: PackageSettings,
+    /// The default language and the translation files (see `languages.rs`).
+    #[serde(default)]
+    pub languages: Option<Languages>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -124,6 +129,9 @@ impl CountryConfig {
                     "`{version}` is not a package version: use letters, digits, `.`, `-` and `+` only, e.g. `1.0.1-rw.1`"
                 ),
             ));
+        }
+        if let Some(languages) = &self.languages {
+            languages.check(path, &self.package.locale)?;
         }
         Ok(())
     }
