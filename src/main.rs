@@ -93,6 +93,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
             write_atomic(&target, built.to_json().as_bytes()).map_err(|e| e.to_string())?;
             println!("wrote {}", target.display());
+            for (path, report) in &built.languages.files {
+                println!(
+                    "translations {}: {} applied, {} already present, {} left untranslated, {} stale (from {})",
+                    report.locale,
+                    report.applied,
+                    report.unchanged,
+                    report.untranslated,
+                    report.stale.len(),
+                    path.display()
+                );
+            }
             print!("{}", built.languages.completeness);
             Ok(ExitCode::SUCCESS)
         }
