@@ -24,7 +24,8 @@ pub fn add(package: &mut Package, dir: &Path) -> Result<(), String> {
             .and_then(|s| s.to_str())
             .ok_or_else(|| format!("{}: not a locale file name", path.display()))?
             .to_string();
-        crtk::translations::check_locale(&locale).map_err(|e| format!("{}: {e}", path.display()))?;
+        crtk::translations::check_locale(&locale)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let rows = read(&path, "en", &locale).map_err(|e| e.to_string())?;
         let report = import(package, &path, &locale, &rows).map_err(|e| e.to_string())?;
         if !report.stale.is_empty() {
