@@ -67,10 +67,10 @@ pub fn locales(package: &Package, default: &str) -> Vec<String> {
             continue;
         };
         for t in list {
-            if let Some(locale) = t.get("locale").and_then(Value::as_str) {
-                if locale != default {
-                    found.insert(locale.to_string());
-                }
+            if let Some(locale) = t.get("locale").and_then(Value::as_str)
+                && locale != default
+            {
+                found.insert(locale.to_string());
             }
         }
     }

@@ -146,6 +146,39 @@ impl fmt::Display for Completeness {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn counts_per_type_and_sets_code_lists_apart() {
+        let package = Package::from_json(
+            r#"{"package": {"name": "t", "DHIS2Version": "2.42"},
+            "dataElements": [
+              {"id": "a0000000001", "name": "Age", "shortName": "Age", "formName": "01",
+               "translations": [{"locale": "fr", "property": "NAME", "value": "Âge"},
+                                {"locale": "fr", "property": "SHORT_NAME", "value": ""}]}],
+            "optionSets": [{"id": "s0000000001", "name": "CR - Topography"}],
+            "options": [{"id": "o0000000001", "name": "Lip", "optionSet": {"id": "s0000000001"},
+                         "translations": [{"locale": "fr", "property": "NAME", "value": "Lèvre"}]}]}"#,
+            Path::new("t.json"),
+        )
+        .unwrap();
+        let c = completeness(&package, "en", &["fr".into(), "es".into(), "fr".into()]);
+        assert_eq!(c.locales.len(), 2, "sorted and deduplicated");
+        let fr = &c.locales[1];
+        assert_eq!(fr.locale, "fr");
+        // Age NAME (done) and SHORT_NAME (empty value = missing); formName `01` is not counted;
+        // the option set's name is counted, the ICD-O-3 option is set apart.
+        let de = &fr.types[0];
+        assert_eq!((de.object_type.as_str(), de.translated, de.total), ("dataElements", 1, 2));
+        assert_eq!(de.percent, 50.0);
+        assert_eq!((fr.translated, fr.total), (1, 3));
+        assert_eq!(fr.code_lists, Count { translated: 1, total: 1 });
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["locales"][1]["types"][0]["label"], "Data element");
+        assert_eq!(json["locales"][1]["percent"], 33.3);
+        assert!(json["not_counted"][0].as_str().unwrap().contains("ICD-O-3"));
+        assert!(c.to_string().contains("translations fr: 1/3 texts (33.3%)"));
+    }
 
     #[test]
     fn percentages_round_down() {
