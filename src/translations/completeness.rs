@@ -169,10 +169,19 @@ mod tests {
         // Age NAME (done) and SHORT_NAME (empty value = missing); formName `01` is not counted;
         // the option set's name is counted, the ICD-O-3 option is set apart.
         let de = &fr.types[0];
-        assert_eq!((de.object_type.as_str(), de.translated, de.total), ("dataElements", 1, 2));
+        assert_eq!(
+            (de.object_type.as_str(), de.translated, de.total),
+            ("dataElements", 1, 2)
+        );
         assert_eq!(de.percent, 50.0);
         assert_eq!((fr.translated, fr.total), (1, 3));
-        assert_eq!(fr.code_lists, Count { translated: 1, total: 1 });
+        assert_eq!(
+            fr.code_lists,
+            Count {
+                translated: 1,
+                total: 1
+            }
+        );
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["locales"][1]["types"][0]["label"], "Data element");
         assert_eq!(json["locales"][1]["percent"], 33.3);
