@@ -109,7 +109,7 @@ pub fn completeness(package: &Package, default_locale: &str, locales: &[String])
         locales: per_locale,
         not_counted: vec![
             format!(
-                "ICD-O-3 code-list labels (options of {}) stay in English by design; they are counted apart as code_lists",
+                "ICD-O-3 code-list labels (the options and option groups of {}) stay in English by design; they are counted apart as code_lists",
                 ENGLISH_CODE_LISTS.join(", ")
             ),
             "texts without any letter (codes such as 01 or +) read the same in every language"

@@ -8,7 +8,7 @@
 
 use super::error::{RowProblem, TranslationError};
 use super::sheet::NumberedRow;
-use super::translatable::{SHORT_NAME_MAX, by_kind, by_label};
+use super::translatable::{SHORT_NAME_MAX, by_kind, by_label, is_text};
 use crate::package::Package;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -99,6 +99,16 @@ pub fn import(
             ));
             continue;
         };
+        let object = package
+            .get(kind, &row.uid)
+            .expect("the id index names this object");
+        if !is_text(kind, object, property.key) {
+            problem(format!(
+                "the {} of `{}` is not a text to translate (an ASSIGN action's content names a variable); delete the row",
+                property.key, row.uid
+            ));
+            continue;
+        }
         if let Some(first) = seen.insert((row.uid.clone(), property.key), &numbered.place) {
             problem(format!(
                 "translates {} of `{}` again ({first} already does); keep one of the two rows",
@@ -117,9 +127,6 @@ pub fn import(
             ));
             continue;
         }
-        let object = package
-            .get(kind, &row.uid)
-            .expect("the id index names this object");
         let current = object
             .get(property.field)
             .and_then(Value::as_str)

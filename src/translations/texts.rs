@@ -1,6 +1,6 @@
 //! The translatable texts of a package: what an export lists and what completeness counts.
 
-use super::translatable::{TYPES, TextProperty, TranslatableType};
+use super::translatable::{TYPES, TextProperty, TranslatableType, is_text};
 use crate::package::{Package, object_id, object_name};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -25,7 +25,7 @@ pub struct Text<'a> {
     pub label: String,
     pub property: TextProperty,
     pub source: &'a str,
-    /// An option of one of the [`ENGLISH_CODE_LISTS`].
+    /// An option (or option group) of one of the [`ENGLISH_CODE_LISTS`].
     pub code_list: bool,
     /// The object itself, to read its translations.
     pub object: &'a Map<String, Value>,
@@ -124,6 +124,17 @@ pub fn texts(package: &Package) -> Vec<Text<'_>> {
                         false,
                     )
                 }
+                "optionGroups" => {
+                    let set = parent(object, "optionSet").unwrap_or_default();
+                    let set_name = option_sets.get(set.as_str()).copied().unwrap_or("");
+                    let code_list = code_list_sets.contains(&set.as_str());
+                    (
+                        format!("{name} ({set_name})"),
+                        set_name.to_string(),
+                        0,
+                        code_list,
+                    )
+                }
                 "programStages" => {
                     let order = object.get("sortOrder").and_then(Value::as_i64).unwrap_or(0);
                     (name.to_string(), String::new(), order, false)
@@ -144,7 +155,10 @@ pub fn texts(package: &Package) -> Vec<Text<'_>> {
                 let Some(source) = object.get(property.field).and_then(Value::as_str) else {
                     continue;
                 };
-                if source.trim().is_empty() || language_neutral(source) {
+                if source.trim().is_empty()
+                    || language_neutral(source)
+                    || !is_text(ty.kind, object, property.key)
+                {
                     continue;
                 }
                 out.push(Text {

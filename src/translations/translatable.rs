@@ -131,6 +131,14 @@ pub const TYPES: &[TranslatableType] = &[
     },
 ];
 
+/// Whether `object`'s `key` text is words a person reads. The one exception so far: an `ASSIGN`
+/// rule action's `content` names the variable it assigns to (`#{var}`), not a message.
+pub fn is_text(kind: &str, object: &serde_json::Map<String, serde_json::Value>, key: &str) -> bool {
+    !(kind == "programRuleActions"
+        && key == "CONTENT"
+        && object.get("programRuleActionType").and_then(|t| t.as_str()) == Some("ASSIGN"))
+}
+
 /// DHIS2's limit on short names (E4001), which applies to translated short names as well.
 pub const SHORT_NAME_MAX: usize = 50;
 
@@ -194,5 +202,22 @@ mod tests {
                 .is_none()
         );
         assert!(by_label("Nothing").is_none());
+    }
+
+    #[test]
+    fn assign_content_is_a_variable_not_a_text() {
+        let action = |t: &str| {
+            serde_json::json!({"programRuleActionType": t, "content": "#{x}"})
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        assert!(!is_text("programRuleActions", &action("ASSIGN"), "CONTENT"));
+        assert!(is_text(
+            "programRuleActions",
+            &action("SHOWWARNING"),
+            "CONTENT"
+        ));
+        assert!(is_text("dataElements", &action("ASSIGN"), "NAME"));
     }
 }
