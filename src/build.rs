@@ -38,6 +38,8 @@ pub struct Built {
     pub file_name: String,
     /// Every file read (config, base, data files), so outputs can never overwrite one.
     pub inputs: Vec<PathBuf>,
+    /// Consequences the user must know about (the build still succeeded).
+    pub warnings: Vec<String>,
     /// Translation files imported, stale rows, completeness per locale.
     pub languages: LanguagesOutcome,
 }
@@ -66,6 +68,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
     };
     let mut inputs = vec![config.path.clone()];
     inputs.extend(base.path.clone());
+    inputs.extend(config.data_files());
     let mut package = base.package;
     adapt::apply(&mut package, &config, &options.context)?;
     // Last: translations cover the texts every other adaptation produced.
@@ -76,6 +79,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
         package,
         file_name: format!("{name}.json"),
         inputs,
+        warnings: adapt::warnings(&config),
         languages,
     })
 }

@@ -77,6 +77,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 },
             };
             let built = build(&config, &options).map_err(|e| e.to_string())?;
+            for warning in &built.warnings {
+                eprintln!("warning: {}: {warning}", config.display());
+            }
             let stale = built.languages.stale();
             let level = if strict { "error" } else { "warning" };
             for line in &stale {

@@ -4,8 +4,16 @@
 //! the closest valid one, with the line and column where it stands. Relative paths inside the config
 //! are resolved against the config's own folder.
 
+pub mod access;
+pub mod address;
+pub mod areas;
 mod error;
+pub mod identifiers;
 mod languages;
+pub mod patient_id;
+pub mod schema;
+mod sections_check;
+pub mod source_types;
 
 pub use error::ConfigError;
 pub use languages::Languages;
@@ -21,6 +29,21 @@ pub struct CountryConfig {
     pub country: Country,
     /// The identity of the package the build produces.
     pub package: PackageSettings,
+    /// The country's geography as cascading dropdowns.
+    #[serde(default)]
+    pub address: Option<address::AddressConfig>,
+    /// The local source types.
+    #[serde(default)]
+    pub source_types: Option<Vec<source_types::SourceType>>,
+    /// The Patient ID pattern.
+    #[serde(default)]
+    pub patient_id: Option<patient_id::PatientIdConfig>,
+    /// Extra person attributes (national ID, ...).
+    #[serde(default)]
+    pub identifiers: Vec<identifiers::Identifier>,
+    /// User groups, UID remapping, org unit assignment.
+    #[serde(default)]
+    pub access: Option<access::AccessConfig>,
     /// The default language and the translation files (see `languages.rs`).
     #[serde(default)]
     pub languages: Option<Languages>,
@@ -83,6 +106,15 @@ impl LoadedConfig {
     pub fn resolve(&self, relative: &Path) -> PathBuf {
         self.dir().join(relative)
     }
+
+    /// The data files the config names (area tables, dictionaries), resolved.
+    pub fn data_files(&self) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        if let Some(address) = &self.config.address {
+            files.extend(address.files().into_iter().map(|f| self.resolve(f)));
+        }
+        files
+    }
 }
 
 impl CountryConfig {
@@ -91,7 +123,9 @@ impl CountryConfig {
         let deserializer = serde_yaml::Deserializer::from_str(text);
         let config: CountryConfig = serde_path_to_error::deserialize(deserializer)
             .map_err(|e| ConfigError::from_serde(path, e))?;
+        schema::check(text, path)?;
         config.check(path)?;
+        config.check_sections(path)?;
         Ok(config)
     }
 

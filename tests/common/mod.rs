@@ -1,0 +1,7 @@
+//! Helpers shared by the integration tests (`mod common;` in a test file).
+//!
+//! Each test binary compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+pub mod crtk;
+pub mod rule_engine;
