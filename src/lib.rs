@@ -11,3 +11,4 @@ pub mod expression;
 pub mod output;
 pub mod package;
 pub mod translations;
+pub mod validate;

@@ -5,8 +5,11 @@
 
 use clap::{Parser, Subcommand};
 use crtk::adapt::Context;
-use crtk::build::{BuildOptions, build};
+use crtk::build::BuildOptions;
 use crtk::output::{refuse_inputs, write_atomic};
+use crtk::validate::render::{Format, render};
+use crtk::validate::{validate_config, validate_file};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 mod translations_cli;
@@ -41,6 +44,9 @@ enum Command {
         /// instead of the one the config names or the NCD_CR base shipped with crtk.
         #[arg(long, value_name = "FILE")]
         base: Option<PathBuf>,
+        /// Also accept references to this UID (an object the target instance has); repeatable.
+        #[arg(long = "external", value_name = "UID")]
+        external: Vec<String>,
         /// Fail (exit 1, nothing written) when a translation row is stale instead of warning.
         #[arg(long)]
         strict: bool,
@@ -48,6 +54,28 @@ enum Command {
     /// Translation sheets: export the texts to translate, with their current translations.
     #[command(subcommand)]
     Translations(translations_cli::TranslationsCommand),
+    /// Check a package (or the package a country config builds) the way DHIS2 does on import,
+    /// plus the rule-expression, hygiene and CanReg5 checks DHIS2 skips.
+    ///
+    /// Every check is listed in docs/checks.md. Exit 0 when there are no errors, 1 when there
+    /// are (or any warning with --deny-warnings), 2 when the input cannot be read.
+    Validate {
+        /// A DHIS2 package JSON, or a country config (.yaml/.yml) to build in memory.
+        input: PathBuf,
+        /// Output: human (grouped by object), json (docs/validate-json.md) or github
+        /// (workflow annotations).
+        #[arg(long, default_value = "human", value_name = "FORMAT")]
+        format: Format,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Also accept references to this UID (an object the target instance has); repeatable.
+        #[arg(long = "external", value_name = "UID")]
+        external: Vec<String>,
+        /// For a config: build on this base package instead of the one the config names.
+        #[arg(long, value_name = "FILE")]
+        base: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -68,6 +96,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             config,
             out,
             base,
+            external,
             strict,
         } => {
             let options = BuildOptions {
@@ -76,9 +105,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     source_date_epoch: source_date_epoch()?,
                 },
             };
-            let built = build(&config, &options).map_err(|e| e.to_string())?;
+            let (built, report) =
+                validate_config(&config, &options, &external).map_err(|e| e.to_string())?;
             for warning in &built.warnings {
                 eprintln!("warning: {}: {warning}", config.display());
+            }
+            if !report.findings.is_empty() {
+                eprint!(
+                    "{}",
+                    render(&report, Format::Human, std::io::stderr().is_terminal())
+                );
+            }
+            if report.errors() > 0 {
+                eprintln!("error: the package has validation errors; nothing was written");
+                return Ok(ExitCode::from(1));
             }
             let stale = built.languages.stale();
             let level = if strict { "error" } else { "warning" };
@@ -109,6 +149,37 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             print!("{}", built.languages.completeness);
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate {
+            input,
+            format,
+            deny_warnings,
+            external,
+            base,
+        } => {
+            let is_config = input.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            let report = if is_config {
+                let options = BuildOptions {
+                    base,
+                    context: Context {
+                        source_date_epoch: source_date_epoch()?,
+                    },
+                };
+                validate_config(&input, &options, &external)
+                    .map_err(|e| e.to_string())?
+                    .1
+            } else {
+                validate_file(&input, &external)
+                    .map_err(|e| e.to_string())?
+                    .1
+            };
+            let colour = format == Format::Human && std::io::stdout().is_terminal();
+            print!("{}", render(&report, format, colour));
+            Ok(if report.fails(deny_warnings) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }

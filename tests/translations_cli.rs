@@ -35,8 +35,9 @@ fn s(path: &Path) -> &str {
 
 /// A config in `dir` with translation file `file` for `locale` (none when `file` is empty).
 fn config(dir: &Path, locale: &str, file: &str, base: Option<&Path>) -> PathBuf {
-    let mut yaml =
-        String::from("country: {code: XX, name: Exampleland}\npackage:\n  version: 1.0.1-xx.1\n");
+    let mut yaml = String::from(
+        "country: {code: XX, name: Exampleland}\nvalidate: {allow_placeholders: true}\npackage:\n  version: 1.0.1-xx.1\n",
+    );
     if let Some(base) = base {
         yaml.push_str(&format!("  base: {}\n", base.display()));
     }

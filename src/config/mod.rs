@@ -14,9 +14,11 @@ pub mod patient_id;
 pub mod schema;
 mod sections_check;
 pub mod source_types;
+mod validate;
 
 pub use error::ConfigError;
 pub use languages::Languages;
+pub use validate::ValidateSettings;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -47,6 +49,9 @@ pub struct CountryConfig {
     /// The default language and the translation files (see `languages.rs`).
     #[serde(default)]
     pub languages: Option<Languages>,
+    /// What validation accepts (external references, placeholders).
+    #[serde(default)]
+    pub validate: ValidateSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -123,9 +128,10 @@ impl CountryConfig {
         let deserializer = serde_yaml::Deserializer::from_str(text);
         let config: CountryConfig = serde_path_to_error::deserialize(deserializer)
             .map_err(|e| ConfigError::from_serde(path, e))?;
-        schema::check(text, path)?;
         config.check(path)?;
         config.check_sections(path)?;
+        // Last, so the typed checks' more specific messages come first.
+        schema::check(text, path)?;
         Ok(config)
     }
 
