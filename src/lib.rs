@@ -11,4 +11,5 @@ pub mod diff;
 pub mod expression;
 pub mod output;
 pub mod package;
+pub mod translations;
 pub mod validate;

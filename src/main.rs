@@ -11,6 +11,8 @@ use crtk::validate::render::{Format, render};
 use crtk::validate::{validate_config, validate_file};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+
+mod translations_cli;
 use std::process::ExitCode;
 
 /// Compile the DHIS2 Cancer Registry toolkit (NCD_CR) for a country.
@@ -49,7 +51,13 @@ enum Command {
         /// package, as `<package name>.diff.md` and `<package name>.diff.json`.
         #[arg(long, value_name = "FILE")]
         previous: Option<PathBuf>,
+        /// Fail (exit 1, nothing written) when a translation row is stale instead of warning.
+        #[arg(long)]
+        strict: bool,
     },
+    /// Translation sheets: export the texts to translate, with their current translations.
+    #[command(subcommand)]
+    Translations(translations_cli::TranslationsCommand),
     /// Check a package (or the package a country config builds) the way DHIS2 does on import,
     /// plus the rule-expression, hygiene and CanReg5 checks DHIS2 skips.
     ///
@@ -119,12 +127,14 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Diff(args) => run_diff(args),
+        Command::Translations(command) => translations_cli::run(command),
         Command::Build {
             config,
             out,
             base,
             external,
             previous,
+            strict,
         } => {
             let options = BuildOptions {
                 base,
@@ -147,6 +157,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 eprintln!("error: the package has validation errors; nothing was written");
                 return Ok(ExitCode::from(1));
             }
+            let stale = built.languages.stale();
+            let level = if strict { "error" } else { "warning" };
+            for line in &stale {
+                eprintln!("{level}: {line}");
+            }
+            if strict && !stale.is_empty() {
+                eprintln!(
+                    "error: {} stale translation row(s) with --strict: nothing written",
+                    stale.len()
+                );
+                return Ok(ExitCode::from(1));
+            }
             let target = out.join(&built.file_name);
             refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
             // Everything is computed before anything is written: a failure writes nothing.
@@ -160,6 +182,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())?;
                 println!("wrote {}", path.display());
             }
+            for (path, report) in &built.languages.files {
+                println!(
+                    "translations {}: {} applied, {} already present, {} left untranslated, {} stale (from {})",
+                    report.locale,
+                    report.applied,
+                    report.unchanged,
+                    report.untranslated,
+                    report.stale.len(),
+                    path.display()
+                );
+            }
+            print!("{}", built.languages.completeness);
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate {

@@ -8,6 +8,7 @@ pub mod address;
 mod error;
 pub mod identifiers;
 mod identity;
+pub mod languages;
 pub mod patient_id;
 mod source_types;
 

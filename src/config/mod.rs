@@ -9,6 +9,7 @@ pub mod address;
 pub mod areas;
 mod error;
 pub mod identifiers;
+mod languages;
 pub mod patient_id;
 pub mod schema;
 mod sections_check;
@@ -16,6 +17,7 @@ pub mod source_types;
 mod validate;
 
 pub use error::ConfigError;
+pub use languages::Languages;
 pub use validate::ValidateSettings;
 
 use serde::Deserialize;
@@ -44,6 +46,9 @@ pub struct CountryConfig {
     /// User groups, UID remapping, org unit assignment.
     #[serde(default)]
     pub access: Option<access::AccessConfig>,
+    /// The default language and the translation files (see `languages.rs`).
+    #[serde(default)]
+    pub languages: Option<Languages>,
     /// What validation accepts (external references, placeholders).
     #[serde(default)]
     pub validate: ValidateSettings,
@@ -164,6 +169,9 @@ impl CountryConfig {
                     "`{version}` is not a package version: use letters, digits, `.`, `-` and `+` only, e.g. `1.0.1-rw.1`"
                 ),
             ));
+        }
+        if let Some(languages) = &self.languages {
+            languages.check(path, &self.package.locale)?;
         }
         Ok(())
     }

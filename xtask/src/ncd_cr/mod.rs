@@ -16,6 +16,7 @@ mod program;
 mod rules;
 mod tables;
 mod topography;
+mod translations;
 mod user_groups;
 mod variables;
 
@@ -70,6 +71,7 @@ pub fn generate(data: &Path) -> Result<Package, String> {
     checks::add(&mut rules, data, &tumor)?;
     rules.finish(&mut package);
     user_groups::add(&mut package, &mut uids);
+    translations::add(&mut package, &data.join("translations"))?;
     Ok(package)
 }
 
