@@ -34,6 +34,8 @@ pub struct Built {
     pub file_name: String,
     /// Every file read (config, base, data files), so outputs can never overwrite one.
     pub inputs: Vec<PathBuf>,
+    /// The base package file read, or `None` when the build used the base shipped inside crtk.
+    pub base_path: Option<PathBuf>,
 }
 
 impl Built {
@@ -60,6 +62,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
     };
     let mut inputs = vec![config.path.clone()];
     inputs.extend(base.path.clone());
+    let base_path = base.path.clone();
     let mut package = base.package;
     adapt::apply(&mut package, &config, &options.context)?;
     let name = package.header.name().unwrap_or("package").to_string();
@@ -67,5 +70,6 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
         package,
         file_name: format!("{name}.json"),
         inputs,
+        base_path,
     })
 }

@@ -9,3 +9,4 @@ pub mod build;
 pub mod config;
 pub mod output;
 pub mod package;
+pub mod release;

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use crtk::adapt::Context;
 use crtk::build::{BuildOptions, build};
 use crtk::output::{refuse_inputs, write_atomic};
+use crtk::release::{ReleaseOptions, build_all};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,17 +30,53 @@ enum Command {
     /// (`NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en`). The header's `lastUpdated` comes from the
     /// SOURCE_DATE_EPOCH environment variable when set, else from the base package: never the
     /// clock, so two builds of the same inputs are byte-identical. Nothing is written on error.
+    ///
+    /// With --all: builds every country config of a folder into a release tree (one folder per
+    /// country with the package, its metadata reference workbook, release notes and the diff
+    /// against the previous release; plus dist/manifest.json). Exit 1 when a country fails (the
+    /// others are still built) or, with --check, when dist/ is stale.
     Build {
-        /// The country config (YAML), e.g. country-configs/example.yaml.
-        config: PathBuf,
+        /// The country config (YAML), e.g. country-configs/example.yaml. Not with --all.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        config: Option<PathBuf>,
         /// The folder to write the package into (created when missing).
         #[arg(long, short, value_name = "DIR")]
         out: PathBuf,
         /// Build on this base package (a DHIS2 package JSON, e.g. the official NCD_CR download)
         /// instead of the one the config names or the NCD_CR base shipped with crtk.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "all")]
         base: Option<PathBuf>,
+        #[command(flatten)]
+        release: ReleaseArgs,
     },
+}
+
+/// `crtk build --all` (release builds for CI).
+#[derive(clap::Args)]
+struct ReleaseArgs {
+    /// Build every country config of --configs: `*.yaml` in the folder and `*/country.yaml` in
+    /// its sub-folders (names starting with `_` or `.` are skipped).
+    #[arg(long)]
+    all: bool,
+    /// The folder holding the country configs.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "country-configs",
+        requires = "all"
+    )]
+    configs: PathBuf,
+    /// The dist/ folder of the previous release (its manifest.json names each country's previous
+    /// package), for diffs and release notes. `package.previous` in a config wins over it.
+    #[arg(long, value_name = "DIR", requires = "all")]
+    previous_dir: Option<PathBuf>,
+    /// Countries built in parallel (default: the number of CPUs). Output is the same for any N.
+    #[arg(long, value_name = "N", requires = "all")]
+    jobs: Option<usize>,
+    /// Build in memory and compare with --out instead of writing: exit 1 naming every file that
+    /// differs, is missing or should not be there.
+    #[arg(long, requires = "all")]
+    check: bool,
 }
 
 fn main() -> ExitCode {
@@ -55,7 +92,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Build { config, out, base } => {
+        Command::Build {
+            config,
+            out,
+            base,
+            release,
+        } => {
+            let Some(config) = config.filter(|_| !release.all) else {
+                return run_release(release, out);
+            };
             let options = BuildOptions {
                 base,
                 context: Context {
@@ -70,6 +115,97 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `crtk build --all [--check]`.
+fn run_release(args: ReleaseArgs, out: PathBuf) -> Result<ExitCode, String> {
+    use std::io::IsTerminal;
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
+    });
+    if jobs == 0 {
+        return Err("--jobs 0: give at least 1".into());
+    }
+    let options = ReleaseOptions {
+        configs: args.configs,
+        previous_dir: args.previous_dir,
+        jobs,
+        context: Context {
+            source_date_epoch: source_date_epoch()?,
+        },
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize, config: &str| {
+        if terminal && total > 1 {
+            eprint!("\r\x1b[2K[{done}/{total}] {config}");
+            if done == total {
+                eprint!("\r\x1b[2K");
+            }
+        }
+    };
+    let release = build_all(&options, &progress).map_err(|e| e.to_string())?;
+    for failure in &release.failures {
+        eprintln!("error: {} did not build:", failure.config);
+        for error in &failure.errors {
+            eprintln!("  {error}");
+        }
+    }
+    let mut wanting = !release.failures.is_empty();
+    if args.check {
+        let mismatches = release.check(&out);
+        for mismatch in &mismatches {
+            eprintln!("{}/{mismatch}", out.display());
+        }
+        if mismatches.is_empty() {
+            println!(
+                "{} is up to date ({} files)",
+                out.display(),
+                release.files.len()
+            );
+        } else {
+            eprintln!(
+                "error: {} is stale: {} file(s) disagree with a fresh build; run `crtk build --all --out {}` and commit the result",
+                out.display(),
+                mismatches.len(),
+                out.display()
+            );
+            wanting = true;
+        }
+    } else {
+        let summary = release.write(&out).map_err(|e| e.to_string())?;
+        for country in &release.manifest.countries {
+            println!(
+                "built {} ({}) -> {}/{}/",
+                country.package.name,
+                country.config,
+                out.display(),
+                country.folder
+            );
+        }
+        println!(
+            "{}: {} written, {} unchanged, {} removed",
+            out.display(),
+            summary.written.len(),
+            summary.unchanged.len(),
+            summary.removed.len()
+        );
+    }
+    if !release.failures.is_empty() {
+        let names: Vec<&str> = release.failures.iter().map(|f| f.config.as_str()).collect();
+        eprintln!(
+            "error: {} of {} countries failed: {}",
+            names.len(),
+            names.len() + release.manifest.countries.len(),
+            names.join(", ")
+        );
+    }
+    Ok(if wanting {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): whole seconds since 1970-01-01 UTC.

@@ -42,6 +42,10 @@ pub struct PackageSettings {
     /// Default: the NCD_CR base shipped inside crtk.
     #[serde(default)]
     pub base: Option<PathBuf>,
+    /// The package of the previous release (a package JSON, or a folder holding exactly one):
+    /// `crtk build --all` diffs against it and summarises the changes in the release notes.
+    #[serde(default)]
+    pub previous: Option<PathBuf>,
 }
 
 fn default_locale() -> String {
