@@ -58,25 +58,34 @@ struct ReleaseArgs {
     /// its sub-folders (names starting with `_` or `.` are skipped).
     #[arg(long)]
     all: bool,
-    /// The folder holding the country configs.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "country-configs",
-        requires = "all"
-    )]
-    configs: PathBuf,
+    /// The folder holding the country configs [default: country-configs].
+    #[arg(long, value_name = "DIR")]
+    configs: Option<PathBuf>,
     /// The dist/ folder of the previous release (its manifest.json names each country's previous
     /// package), for diffs and release notes. `package.previous` in a config wins over it.
-    #[arg(long, value_name = "DIR", requires = "all")]
+    #[arg(long, value_name = "DIR")]
     previous_dir: Option<PathBuf>,
     /// Countries built in parallel (default: the number of CPUs). Output is the same for any N.
-    #[arg(long, value_name = "N", requires = "all")]
+    #[arg(long, value_name = "N")]
     jobs: Option<usize>,
     /// Build in memory and compare with --out instead of writing: exit 1 naming every file that
     /// differs, is missing or should not be there.
-    #[arg(long, requires = "all")]
+    #[arg(long)]
     check: bool,
+}
+
+impl ReleaseArgs {
+    /// The first --all-only option given (clap's `requires` would accept it: `all` has a default).
+    fn flag_given(&self) -> Option<&'static str> {
+        [
+            (self.configs.is_some(), "--configs"),
+            (self.previous_dir.is_some(), "--previous-dir"),
+            (self.jobs.is_some(), "--jobs"),
+            (self.check, "--check"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
 }
 
 fn main() -> ExitCode {
@@ -101,6 +110,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let Some(config) = config.filter(|_| !release.all) else {
                 return run_release(release, out);
             };
+            if let Some(flag) = release.flag_given() {
+                return Err(format!(
+                    "{flag} works only with --all; add --all or drop {flag}"
+                ));
+            }
             let options = BuildOptions {
                 base,
                 context: Context {
@@ -129,7 +143,9 @@ fn run_release(args: ReleaseArgs, out: PathBuf) -> Result<ExitCode, String> {
         return Err("--jobs 0: give at least 1".into());
     }
     let options = ReleaseOptions {
-        configs: args.configs,
+        configs: args
+            .configs
+            .unwrap_or_else(|| PathBuf::from("country-configs")),
         previous_dir: args.previous_dir,
         jobs,
         context: Context {
