@@ -66,11 +66,26 @@ impl<'a> RuleNames<'a> {
 
     /// A condition or expression in words.
     pub fn expression(&self, text: &str) -> String {
-        let tokens = tokenize(text);
+        self.expression_tokens(&tokenize(text))
+    }
+
+    fn expression_tokens(&self, tokens: &[Token]) -> String {
         let mut words: Vec<String> = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             let token = &tokens[i];
+            // !d2:hasValue(x) -> x has no value.
+            let negated = matches!(token, Token::Operator(op) if op == "!" || op == "not")
+                && matches!(tokens.get(i + 1), Some(Token::Function(f)) if f.eq_ignore_ascii_case("d2:hasValue"));
+            if negated {
+                let mut rest = self.expression_tokens(&tokens[i + 1..]);
+                // `has a value` of the first call becomes `has no value`.
+                if let Some(at) = rest.find(" has a value") {
+                    rest.replace_range(at..at + " has a value".len(), " has no value");
+                }
+                words.push(rest);
+                break;
+            }
             // d2:hasValue(x) -> x has a value ; d2:hasValue('x') names a variable too.
             if let Token::Function(f) = token
                 && (f == "d2:hasValue" || f == "d2:hasvalue")
@@ -134,9 +149,9 @@ impl<'a> RuleNames<'a> {
             .get("programRuleActionType")
             .and_then(Value::as_str)
             .unwrap_or("UNKNOWN");
-        let field = ref_id(action, "dataElement")
-            .or_else(|| ref_id(action, "trackedEntityAttribute"))
-            .map(|id| format!("“{}”", self.name_of(id)));
+        let field_id =
+            ref_id(action, "dataElement").or_else(|| ref_id(action, "trackedEntityAttribute"));
+        let field = field_id.map(|id| format!("“{}”", self.name_of(id)));
         let field = field.as_deref().unwrap_or("the form");
         let target = |key: &str| {
             ref_id(action, key)
@@ -165,6 +180,13 @@ impl<'a> RuleNames<'a> {
             }
         };
         match kind {
+            "ASSIGN" if field_id.is_none() && text("content").is_some() => format!(
+                "Assign {} to variable {}",
+                text("data")
+                    .map(|d| self.expression(d))
+                    .unwrap_or_else(|| "(nothing)".into()),
+                self.expression(text("content").unwrap_or_default())
+            ),
             "ASSIGN" => format!(
                 "Assign {} to {field}",
                 text("data")
@@ -403,7 +425,7 @@ mod tests {
         );
         assert_eq!(
             names.expression("!d2:hasValue( 'topography' ) || V{current_date} > '2020-01-01'"),
-            "not “CR - Topography” has a value or current date is more than '2020-01-01'"
+            "“CR - Topography” has no value or current date is more than '2020-01-01'"
         );
         assert_eq!(
             names.expression("d2:yearsBetween(A{sex}, V{event_date}) < 15"),
@@ -438,6 +460,12 @@ mod tests {
             action(json!({"programRuleActionType": "ASSIGN",
                 "dataElement": {"id": "deDeathDat1"}, "data": "V{current_date}"})),
             "Assign current date to “CR - Date of death”"
+        );
+        assert_eq!(
+            action(
+                json!({"programRuleActionType": "ASSIGN", "content": "#{topography}", "data": "true"})
+            ),
+            "Assign true to variable “CR - Topography”"
         );
     }
 }
