@@ -7,6 +7,7 @@ pub mod adapt;
 pub mod base;
 pub mod build;
 pub mod config;
+pub mod diff;
 pub mod output;
 pub mod package;
 pub mod release;

@@ -46,9 +46,45 @@ enum Command {
         /// instead of the one the config names or the NCD_CR base shipped with crtk.
         #[arg(long, value_name = "FILE", conflicts_with = "all")]
         base: Option<PathBuf>,
+        /// The previous release of this package (JSON): writes the diff from it next to the
+        /// package, as `<package name>.diff.md` and `<package name>.diff.json`. Not with --all
+        /// (there: `package.previous` in each config, or --previous-dir).
+        #[arg(long, value_name = "FILE", conflicts_with = "all")]
+        previous: Option<PathBuf>,
         #[command(flatten)]
         release: ReleaseArgs,
     },
+    /// Show what changed between two packages, in DHIS2 terms.
+    ///
+    /// OLD and NEW are each a package JSON or a country config (YAML, built in memory). Objects
+    /// are matched by type and UID, nested lists by identity (options, stage fields, translations,
+    /// sharing entries, rule actions). Noise such as lastUpdated, created, href, access, display*
+    /// and the sharing owner is ignored (see docs/diff.md). Exit code 1 when --fail-on or
+    /// --check-version finds the diff wanting.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The old package (JSON) or country config (YAML).
+    old: PathBuf,
+    /// The new package (JSON) or country config (YAML).
+    new: PathBuf,
+    /// Output format: text (colour on a terminal), markdown (pull-request comment), json
+    /// (schema crtk-diff/1, docs/diff-json.md) or html (one self-contained page).
+    #[arg(long, default_value = "text", value_name = "FORMAT")]
+    format: crtk::diff::Format,
+    /// Also ignore changes at this property path (repeatable), e.g. `programs.version`,
+    /// `**.translations`, `*.sharing`. `*` matches one segment, `**` any number.
+    #[arg(long, value_name = "PATH")]
+    ignore: Vec<String>,
+    /// Exit with code 1 when the diff has breaking changes (`breaking`) or any change (`any`).
+    #[arg(long, value_name = "WHAT", value_parser = ["breaking", "any"])]
+    fail_on: Option<String>,
+    /// Exit with code 1 when the new header's version does not fit the changes: any change needs
+    /// a higher version, a breaking change a higher major version.
+    #[arg(long)]
+    check_version: bool,
 }
 
 /// `crtk build --all` (release builds for CI).
@@ -101,10 +137,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Command::Diff(args) => run_diff(args),
         Command::Build {
             config,
             out,
             base,
+            previous,
             release,
         } => {
             let Some(config) = config.filter(|_| !release.all) else {
@@ -124,8 +162,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let built = build(&config, &options).map_err(|e| e.to_string())?;
             let target = out.join(&built.file_name);
             refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
+            // Everything is computed before anything is written: a failure writes nothing.
+            let diffs = match previous {
+                Some(previous) => previous_diff(&previous, &built, &out)?,
+                None => Vec::new(),
+            };
             write_atomic(&target, built.to_json().as_bytes()).map_err(|e| e.to_string())?;
             println!("wrote {}", target.display());
+            for (path, text) in diffs {
+                write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())?;
+                println!("wrote {}", path.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -232,4 +279,85 @@ fn source_date_epoch() -> Result<Option<i64>, String> {
         }),
         _ => Ok(None),
     }
+}
+
+fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
+    use crtk::diff::{
+        DiffOptions, Noise, Pattern, RenderOptions, check_version, load_side, render,
+    };
+    use std::io::IsTerminal;
+    let mut noise = Noise::default();
+    for text in &args.ignore {
+        noise.add(Pattern::parse(text).map_err(|e| format!("--ignore: {e}"))?);
+    }
+    let build_options = BuildOptions {
+        base: None,
+        context: Context {
+            source_date_epoch: source_date_epoch()?,
+        },
+    };
+    let old = load_side(&args.old, &build_options).map_err(|e| e.to_string())?;
+    let new = load_side(&args.new, &build_options).map_err(|e| e.to_string())?;
+    let diff = crtk::diff::diff(&old, &new, &DiffOptions { noise });
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let text = render(&diff, args.format, &RenderOptions { color });
+    if let Err(e) = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("cannot write the diff to standard output: {e}"));
+    }
+    let mut wanting = false;
+    match args.fail_on.as_deref() {
+        Some("breaking") if diff.has_breaking() => {
+            eprintln!(
+                "crtk diff: {} breaking change(s) (--fail-on breaking)",
+                diff.breaking().count()
+            );
+            wanting = true;
+        }
+        Some("any") if !diff.is_empty() => {
+            eprintln!("crtk diff: the packages differ (--fail-on any)");
+            wanting = true;
+        }
+        _ => {}
+    }
+    if args.check_version {
+        match check_version(&diff) {
+            Ok(message) => eprintln!("version check: {message}"),
+            Err(message) => {
+                eprintln!("version check failed: {message}");
+                wanting = true;
+            }
+        }
+    }
+    Ok(if wanting {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `crtk build --previous`: the diff from the previous release, as (file next to the package,
+/// text) for markdown and JSON.
+fn previous_diff(
+    previous: &std::path::Path,
+    built: &crtk::build::Built,
+    out: &std::path::Path,
+) -> Result<Vec<(PathBuf, String)>, String> {
+    use crtk::diff::{DiffOptions, Format, RenderOptions, render};
+    let old = crtk::package::Package::load(previous).map_err(|e| format!("--previous: {e}"))?;
+    let diff = crtk::diff::diff(&old, &built.package, &DiffOptions::default());
+    let stem = built
+        .file_name
+        .strip_suffix(".json")
+        .unwrap_or(&built.file_name);
+    let mut inputs = built.inputs.clone();
+    inputs.push(previous.to_path_buf());
+    let mut files = Vec::new();
+    for (format, extension) in [(Format::Markdown, "diff.md"), (Format::Json, "diff.json")] {
+        let target = out.join(format!("{stem}.{extension}"));
+        refuse_inputs(&target, &inputs).map_err(|e| e.to_string())?;
+        files.push((target, render(&diff, format, &RenderOptions::default())));
+    }
+    Ok(files)
 }

@@ -251,7 +251,7 @@ fn check_fails_naming_every_stale_file() {
     assert!(stderr.contains("1 file(s) disagree"), "{stderr}");
 
     // Missing and extra files are named too; --check writes nothing.
-    let notes = "NCD_CR_BB/NCD_CR_BB_TRK_1.0.1-bb.2_DHIS2.42-en-release-notes.md";
+    let notes = "NCD_CR_BB/NCD_CR_BB_TRK_1.0.1-bb.2_DHIS2.42-en.release-notes.md";
     std::fs::remove_file(scratch.path("dist").join(notes)).unwrap();
     scratch.write("dist/NCD_CR_BB/old.json", "{}");
     let stale = crtk(&[
@@ -385,10 +385,40 @@ fn an_empty_or_missing_configs_folder_cannot_run() {
     assert!(text(&run.stderr).contains("cannot read the configs folder"));
 }
 
+/// The shipped base with one option renamed and one extra option in its set.
+fn edited_base() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("base-package/NCD_CR/NCD_CR.json");
+    let mut base: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let options = base["options"].as_array_mut().unwrap();
+    options[0]["name"] = Value::String("An older name".into());
+    let set_id = options[0]["optionSet"]["id"].as_str().unwrap().to_string();
+    let mut extra = options[0].clone();
+    extra["id"] = Value::String("zzzzzzzzzz1".into());
+    extra["code"] = Value::String("ZZZ".into());
+    extra["name"] = Value::String("Withdrawn option".into());
+    options.push(extra);
+    for set in base["optionSets"].as_array_mut().unwrap() {
+        if set["id"] == set_id.as_str() {
+            set["options"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({"id": "zzzzzzzzzz1"}));
+        }
+    }
+    serde_json::to_string_pretty(&base).unwrap()
+}
+
 #[test]
-fn a_previous_release_is_named_in_the_notes_and_recorded_as_an_input() {
+fn a_previous_release_gives_diffs_and_release_notes_with_its_changes() {
     let scratch = Scratch::new("previous");
-    scratch.write("configs/aa.yaml", &config("AA", "Aland", "1.0.1-aa.1"));
+    scratch.write("base-v1/NCD_CR.json", &edited_base());
+    scratch.write(
+        "configs/aa.yaml",
+        &format!(
+            "{}  base: ../base-v1/NCD_CR.json\n",
+            config("AA", "Aland", "1.0.1-aa.1")
+        ),
+    );
     let configs = scratch.arg("configs");
     let first = crtk(&[
         "build",
@@ -399,6 +429,12 @@ fn a_previous_release_is_named_in_the_notes_and_recorded_as_an_input() {
         &scratch.arg("v1"),
     ]);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let v1_files = tree(&scratch.path("v1"));
+    assert!(
+        !v1_files.keys().any(|k| k.contains(".diff.")),
+        "no previous: no diff"
+    );
+
     scratch.write("configs/aa.yaml", &config("AA", "Aland", "1.0.1-aa.2"));
     let second = crtk(&[
         "build",
@@ -411,14 +447,32 @@ fn a_previous_release_is_named_in_the_notes_and_recorded_as_an_input() {
         &scratch.arg("v1"),
     ]);
     assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
-    let notes = std::fs::read_to_string(
-        scratch.path("v2/NCD_CR_AA/NCD_CR_AA_TRK_1.0.1-aa.2_DHIS2.42-en-release-notes.md"),
-    )
-    .unwrap();
+    let stem = "v2/NCD_CR_AA/NCD_CR_AA_TRK_1.0.1-aa.2_DHIS2.42-en";
+    let read =
+        |suffix: &str| std::fs::read_to_string(scratch.path(&format!("{stem}{suffix}"))).unwrap();
+    let notes = read(".release-notes.md");
     assert!(
         notes.contains("NCD\\_CR\\_AA\\_TRK\\_1.0.1-aa.1\\_DHIS2.42-en"),
         "{notes}"
     );
+    assert!(notes.contains("| options | 0 | 1 | 1 |"), "{notes}");
+    assert!(notes.contains("| optionSets | 0 | 0 | 1 |"), "{notes}");
+    assert!(
+        notes.contains("Withdrawn option (`zzzzzzzzzz1`)"),
+        "{notes}"
+    );
+    let diff_json: Value = serde_json::from_str(&read(".diff.json")).unwrap();
+    assert_eq!(diff_json["schema"], "crtk-diff/1");
+    let removed: Vec<&str> = diff_json["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["status"] == "removed")
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(removed, ["zzzzzzzzzz1"]);
+    assert!(read(".diff.md").contains("Withdrawn option"));
+
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(scratch.path("v2/manifest.json")).unwrap()).unwrap();
     let previous = &manifest["countries"][0]["inputs"][2];
@@ -427,8 +481,24 @@ fn a_previous_release_is_named_in_the_notes_and_recorded_as_an_input() {
         previous["path"],
         "../v1/NCD_CR_AA/NCD_CR_AA_TRK_1.0.1-aa.1_DHIS2.42-en.json"
     );
+    let roles: Vec<&str> = manifest["countries"][0]["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            "package",
+            "diff-markdown",
+            "diff-json",
+            "release-notes",
+            "workbook"
+        ]
+    );
 
-    // The config's own `package.previous` works the same way.
+    // The config's own `package.previous` gives the same outputs.
     scratch.write(
         "configs/aa.yaml",
         &format!(

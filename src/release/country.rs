@@ -107,15 +107,15 @@ pub fn build_country(
     ));
     let comparison = previous_package
         .as_ref()
-        .and_then(|old| super::changes::compare(old, package));
+        .map(|old| super::changes::compare(old, package));
     if let Some(comparison) = &comparison {
         files.push((
-            format!("{name}-diff.md"),
+            format!("{name}.diff.md"),
             "diff-markdown",
             comparison.markdown.clone().into_bytes(),
         ));
         files.push((
-            format!("{name}-diff.json"),
+            format!("{name}.diff.json"),
             "diff-json",
             comparison.json.clone().into_bytes(),
         ));
@@ -136,7 +136,7 @@ pub fn build_country(
     let release_notes = notes::render(&context)
         .map_err(|e| vec![format!("release notes template: {}", error_chain(&e))])?;
     files.push((
-        format!("{name}-release-notes.md"),
+        format!("{name}.release-notes.md"),
         "release-notes",
         release_notes.into_bytes(),
     ));

@@ -9,9 +9,9 @@
 //!   NCD_CR_RW/                                      one folder per country: the package code
 //!     NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en.json     the package
 //!     NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en.xlsx     metadata reference workbook
-//!     NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en-release-notes.md
-//!     NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en-diff.md  (when a previous release is known)
-//!     NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en-diff.json
+//!     NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en.release-notes.md
+//!     NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en.diff.md   (when a previous release is known)
+//!     NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en.diff.json
 //! ```
 //!
 //! The whole tree is a pure function of the inputs: no clock, no absolute path, countries in config

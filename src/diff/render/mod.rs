@@ -1,0 +1,325 @@
+//! Rendering a [`Diff`]: terminal text, markdown (pull-request comment), JSON, self-contained HTML.
+//!
+//! Text, markdown and HTML come from the tera templates in `templates/diff/` (compiled into the
+//! binary), each with auto-escaping on and its own escape function ([`escape`]), so every piece of
+//! user text is escaped for its format unless a template marks it `safe`. JSON is the model itself,
+//! serialized ([`super::model`], schema in `docs/diff-json.md`).
+
+pub mod escape;
+
+use super::model::{Diff, FieldChange, FieldKind, ObjectChange, Status, WordOp};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use tera::{Context, Tera};
+
+const TEXT: &str = include_str!("../../../templates/diff/diff.txt");
+const MARKDOWN: &str = include_str!("../../../templates/diff/diff.md");
+const HTML: &str = include_str!("../../../templates/diff/diff.html");
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+    Html,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(Format::Text),
+            "markdown" | "md" => Ok(Format::Markdown),
+            "json" => Ok(Format::Json),
+            "html" => Ok(Format::Html),
+            other => Err(format!(
+                "unknown format `{other}`: use text, markdown, json or html"
+            )),
+        }
+    }
+}
+
+/// Rendering choices.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// ANSI colours in the text format (the CLI turns them on only for a terminal).
+    pub color: bool,
+}
+
+/// Longest value shown whole in human formats; longer ones are cut with `…`.
+const SHOWN_VALUE: usize = 240;
+
+/// Renders the diff in `format`.
+pub fn render(diff: &Diff, format: Format, options: &RenderOptions) -> String {
+    let (name, template, escape): (&str, &str, fn(&str) -> String) = match format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(diff).expect("the model serializes");
+            text.push('\n');
+            return text;
+        }
+        Format::Text => ("diff.txt", TEXT, escape::terminal),
+        Format::Markdown => ("diff.md", MARKDOWN, escape::markdown),
+        Format::Html => ("diff.html", HTML, escape::html),
+    };
+    let mut tera = Tera::default();
+    tera.add_raw_template(name, template)
+        .expect("the diff templates are valid (checked by tests)");
+    tera.autoescape_on(vec![".txt", ".md", ".html"]);
+    tera.set_escape_fn(escape);
+    let mut context = Context::from_serialize(View::new(diff)).expect("the view serializes");
+    context.insert("c", &Colours::new(options.color && format == Format::Text));
+    tera.render(name, &context)
+        .expect("the diff templates render every diff (checked by tests)")
+}
+
+/// ANSI colour codes, empty when colour is off.
+#[derive(Serialize)]
+struct Colours {
+    added: &'static str,
+    removed: &'static str,
+    changed: &'static str,
+    breaking: &'static str,
+    dim: &'static str,
+    bold: &'static str,
+    reset: &'static str,
+}
+
+impl Colours {
+    fn new(on: bool) -> Colours {
+        let pick = |code: &'static str| if on { code } else { "" };
+        Colours {
+            added: pick("\x1b[32m"),
+            removed: pick("\x1b[31m"),
+            changed: pick("\x1b[33m"),
+            breaking: pick("\x1b[1;31m"),
+            dim: pick("\x1b[2m"),
+            bold: pick("\x1b[1m"),
+            reset: pick("\x1b[0m"),
+        }
+    }
+}
+
+/// What the templates see.
+#[derive(Serialize)]
+struct View<'a> {
+    old: &'a super::model::Side,
+    new: &'a super::model::Side,
+    empty: bool,
+    header: Vec<FieldView>,
+    summary: Vec<SummaryRow>,
+    total: SummaryRow,
+    breaking: Vec<BreakingView>,
+    kinds: Vec<KindView>,
+}
+
+#[derive(Serialize, Default, Clone)]
+struct SummaryRow {
+    kind: String,
+    added: usize,
+    removed: usize,
+    changed: usize,
+    uid_changed: usize,
+    affected: usize,
+    breaking: usize,
+    objects: usize,
+}
+
+#[derive(Serialize)]
+struct BreakingView {
+    kind: String,
+    label: String,
+    rule: &'static str,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct KindView {
+    kind: String,
+    objects: Vec<ObjectView>,
+}
+
+#[derive(Serialize)]
+struct ObjectView {
+    status: Status,
+    /// `+`, `-`, `~`, `⇄`, `!`
+    mark: &'static str,
+    /// `added`, `removed`, ... for people.
+    verb: &'static str,
+    /// Name, else code, else id.
+    label: String,
+    id: String,
+    old_id: Option<String>,
+    code: Option<String>,
+    fields: Vec<FieldView>,
+    breaking: Vec<String>,
+    variables_gained: Vec<String>,
+    variables_lost: Vec<String>,
+    variables_changed: Vec<VariableView>,
+}
+
+#[derive(Serialize)]
+struct VariableView {
+    variable: String,
+    old_source: String,
+    new_source: String,
+}
+
+#[derive(Serialize)]
+struct FieldView {
+    path: String,
+    change: FieldKind,
+    mark: &'static str,
+    old: Option<String>,
+    new: Option<String>,
+    target: Option<String>,
+    words: Option<Vec<WordView>>,
+}
+
+#[derive(Serialize)]
+struct WordView {
+    op: &'static str,
+    text: String,
+}
+
+impl<'a> View<'a> {
+    fn new(diff: &'a Diff) -> View<'a> {
+        let mut rows: BTreeMap<&str, SummaryRow> = BTreeMap::new();
+        let mut kinds: Vec<KindView> = Vec::new();
+        let mut breaking = Vec::new();
+        let mut total = SummaryRow {
+            kind: "total".into(),
+            ..SummaryRow::default()
+        };
+        for object in &diff.objects {
+            let row = rows.entry(&object.kind).or_insert_with(|| SummaryRow {
+                kind: object.kind.clone(),
+                ..SummaryRow::default()
+            });
+            for r in [&mut *row, &mut total] {
+                r.objects += 1;
+                match object.status {
+                    Status::Added => r.added += 1,
+                    Status::Removed => r.removed += 1,
+                    Status::Changed => r.changed += 1,
+                    Status::UidChanged => r.uid_changed += 1,
+                    Status::Affected => r.affected += 1,
+                }
+                r.breaking += object.breaking.len();
+            }
+            let view = ObjectView::new(object);
+            for b in &object.breaking {
+                breaking.push(BreakingView {
+                    kind: object.kind.clone(),
+                    label: view.label.clone(),
+                    rule: b.rule,
+                    reason: b.reason.clone(),
+                });
+            }
+            match kinds.last_mut() {
+                Some(group) if group.kind == object.kind => group.objects.push(view),
+                _ => kinds.push(KindView {
+                    kind: object.kind.clone(),
+                    objects: vec![view],
+                }),
+            }
+        }
+        View {
+            old: &diff.old,
+            new: &diff.new,
+            empty: diff.is_empty(),
+            header: diff.header.iter().map(FieldView::new).collect(),
+            summary: rows.into_values().collect(),
+            total,
+            breaking,
+            kinds,
+        }
+    }
+}
+
+impl ObjectView {
+    fn new(object: &ObjectChange) -> ObjectView {
+        let (mark, verb) = match object.status {
+            Status::Added => ("+", "added"),
+            Status::Removed => ("-", "removed"),
+            Status::Changed => ("~", "changed"),
+            Status::UidChanged => ("⇄", "UID changed"),
+            Status::Affected => ("!", "behaviour changed"),
+        };
+        let label = object
+            .name
+            .clone()
+            .or_else(|| object.code.clone())
+            .unwrap_or_else(|| object.id.clone());
+        let rule = object.rule.clone().unwrap_or_default();
+        ObjectView {
+            status: object.status,
+            mark,
+            verb,
+            label,
+            id: object.id.clone(),
+            old_id: object.old_id.clone(),
+            code: object.code.clone(),
+            fields: object.fields.iter().map(FieldView::new).collect(),
+            breaking: object.breaking.iter().map(|b| b.reason.clone()).collect(),
+            variables_gained: rule.variables_gained,
+            variables_lost: rule.variables_lost,
+            variables_changed: rule
+                .variables_changed
+                .into_iter()
+                .map(|v| VariableView {
+                    variable: v.variable,
+                    old_source: v.old_source.unwrap_or_else(|| "(none)".into()),
+                    new_source: v.new_source.unwrap_or_else(|| "(none)".into()),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl FieldView {
+    fn new(field: &FieldChange) -> FieldView {
+        let mark = match field.change {
+            FieldKind::Added => "+",
+            FieldKind::Removed => "-",
+            FieldKind::Changed => "~",
+            FieldKind::Reordered => "↕",
+        };
+        FieldView {
+            path: field.path.clone(),
+            change: field.change,
+            mark,
+            old: field.old.as_ref().map(shown),
+            new: field.new.as_ref().map(shown),
+            target: field.target.clone(),
+            words: field.words.as_ref().map(|words| {
+                words
+                    .iter()
+                    .map(|w| WordView {
+                        op: match w.op {
+                            WordOp::Equal => "equal",
+                            WordOp::Delete => "delete",
+                            WordOp::Insert => "insert",
+                        },
+                        text: w.text.clone(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+/// A value for people: text as itself, anything else as compact JSON, cut when long.
+fn shown(value: &Value) -> String {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.chars().count() > SHOWN_VALUE {
+        let cut: String = text.chars().take(SHOWN_VALUE).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
