@@ -89,7 +89,7 @@ impl<'a> RuleNames<'a> {
             // d2:hasValue(x) -> x has a value ; d2:hasValue('x') names a variable too.
             if let Token::Function(f) = token
                 && (f == "d2:hasValue" || f == "d2:hasvalue")
-                && let Some(close) = matching_close(&tokens, i + 1)
+                && let Some(close) = matching_close(tokens, i + 1)
             {
                 let inner = &tokens[i + 2..close];
                 let subject = match inner {
@@ -279,13 +279,14 @@ fn tokenize(text: &str) -> Vec<Token> {
             tokens.push(Token::Literal(chars[start..i].iter().collect()));
             continue;
         }
-        if matches!(c, '#' | 'A' | 'V' | 'C' | 'X') && chars.get(i + 1) == Some(&'{') {
-            if let Some(end) = chars[i + 2..].iter().position(|&x| x == '}') {
-                let name: String = chars[i + 2..i + 2 + end].iter().collect();
-                tokens.push(Token::Variable(if c == '#' { '#' } else { c }, name));
-                i += end + 3;
-                continue;
-            }
+        if matches!(c, '#' | 'A' | 'V' | 'C' | 'X')
+            && chars.get(i + 1) == Some(&'{')
+            && let Some(end) = chars[i + 2..].iter().position(|&x| x == '}')
+        {
+            let name: String = chars[i + 2..i + 2 + end].iter().collect();
+            tokens.push(Token::Variable(c, name));
+            i += end + 3;
+            continue;
         }
         let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
         if ["&&", "||", "==", "!=", ">=", "<="].contains(&two.as_str()) {

@@ -89,7 +89,7 @@ fn ref_ids<'a>(object: &'a Object, key: &str) -> Vec<&'a str> {
 }
 
 /// Sorts objects by name, then id: the order a person scans a list in.
-fn by_name<'a>(mut list: Vec<&'a Object>) -> Vec<&'a Object> {
+fn by_name(mut list: Vec<&Object>) -> Vec<&Object> {
     list.sort_by(|a, b| {
         (object_name(a).unwrap_or(""), id(a)).cmp(&(object_name(b).unwrap_or(""), id(b)))
     });
@@ -401,9 +401,13 @@ fn data_elements_sheet(package: &Package, names: &RuleNames) -> Sheet {
     }
 }
 
+/// Programs using an attribute: all of them, those where it is mandatory, those where it is
+/// searchable.
+type Usage = (Vec<String>, Vec<String>, Vec<String>);
+
 fn attributes_sheet(package: &Package, names: &RuleNames) -> Sheet {
     // How each attribute is used by the programs.
-    let mut in_program: BTreeMap<&str, (Vec<String>, Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut in_program: BTreeMap<&str, Usage> = BTreeMap::new();
     for program in by_name(objects(package, "programs")) {
         let program_name = object_name(program).unwrap_or("").to_string();
         for pta in program
@@ -430,7 +434,7 @@ fn attributes_sheet(package: &Package, names: &RuleNames) -> Sheet {
         .map(|tea| {
             let tea_id = id(tea);
             let usage = in_program.get(tea_id);
-            let list = |pick: fn(&(Vec<String>, Vec<String>, Vec<String>)) -> &Vec<String>| {
+            let list = |pick: fn(&Usage) -> &Vec<String>| {
                 usage.map(|u| pick(u).join(", ")).unwrap_or_default()
             };
             vec![
@@ -728,11 +732,7 @@ fn creation_time(package: &Package) -> Result<ExcelDateTime, XlsxError> {
         field(12..14),
     ) {
         (Some(y), Some(mo), Some(d), h, mi, s) => ExcelDateTime::from_ymd(y, mo as u8, d as u8)?
-            .and_hms(
-                h.unwrap_or(0) as u16,
-                mi.unwrap_or(0) as u8,
-                s.unwrap_or(0) as f64,
-            ),
+            .and_hms(h.unwrap_or(0), mi.unwrap_or(0) as u8, s.unwrap_or(0) as f64),
         // No usable stamp: a fixed date, never the clock.
         _ => ExcelDateTime::from_ymd(2000, 1, 1),
     }
