@@ -8,6 +8,8 @@ pub mod base;
 pub mod build;
 pub mod config;
 pub mod diff;
+pub mod expression;
 pub mod output;
 pub mod package;
 pub mod release;
+pub mod validate;

@@ -5,9 +5,12 @@
 
 use clap::{Parser, Subcommand};
 use crtk::adapt::Context;
-use crtk::build::{BuildOptions, build};
+use crtk::build::BuildOptions;
 use crtk::output::{refuse_inputs, write_atomic};
 use crtk::release::{ReleaseOptions, build_all};
+use crtk::validate::render::{Format, render};
+use crtk::validate::{validate_config, validate_file};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,8 +54,33 @@ enum Command {
         /// (there: `package.previous` in each config, or --previous-dir).
         #[arg(long, value_name = "FILE", conflicts_with = "all")]
         previous: Option<PathBuf>,
+        /// Also accept references to this UID (an object the target instance has); repeatable.
+        #[arg(long = "external", value_name = "UID")]
+        external: Vec<String>,
         #[command(flatten)]
         release: ReleaseArgs,
+    },
+    /// Check a package (or the package a country config builds) the way DHIS2 does on import,
+    /// plus the rule-expression, hygiene and CanReg5 checks DHIS2 skips.
+    ///
+    /// Every check is listed in docs/checks.md. Exit 0 when there are no errors, 1 when there
+    /// are (or any warning with --deny-warnings), 2 when the input cannot be read.
+    Validate {
+        /// A DHIS2 package JSON, or a country config (.yaml/.yml) to build in memory.
+        input: PathBuf,
+        /// Output: human (grouped by object), json (docs/validate-json.md) or github
+        /// (workflow annotations).
+        #[arg(long, default_value = "human", value_name = "FORMAT")]
+        format: Format,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Also accept references to this UID (an object the target instance has); repeatable.
+        #[arg(long = "external", value_name = "UID")]
+        external: Vec<String>,
+        /// For a config: build on this base package instead of the one the config names.
+        #[arg(long, value_name = "FILE")]
+        base: Option<PathBuf>,
     },
     /// Show what changed between two packages, in DHIS2 terms.
     ///
@@ -143,10 +171,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             out,
             base,
             previous,
+            external,
             release,
         } => {
             let Some(config) = config.filter(|_| !release.all) else {
-                return run_release(release, out);
+                return run_release(release, out, external);
             };
             if let Some(flag) = release.flag_given() {
                 return Err(format!(
@@ -159,7 +188,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     source_date_epoch: source_date_epoch()?,
                 },
             };
-            let built = build(&config, &options).map_err(|e| e.to_string())?;
+            let (built, report) =
+                validate_config(&config, &options, &external).map_err(|e| e.to_string())?;
+            if !report.findings.is_empty() {
+                eprint!(
+                    "{}",
+                    render(&report, Format::Human, std::io::stderr().is_terminal())
+                );
+            }
+            if report.errors() > 0 {
+                eprintln!("error: the package has validation errors; nothing was written");
+                return Ok(ExitCode::from(1));
+            }
             let target = out.join(&built.file_name);
             refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
             // Everything is computed before anything is written: a failure writes nothing.
@@ -175,11 +215,42 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Validate {
+            input,
+            format,
+            deny_warnings,
+            external,
+            base,
+        } => {
+            let is_config = input.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            let report = if is_config {
+                let options = BuildOptions {
+                    base,
+                    context: Context {
+                        source_date_epoch: source_date_epoch()?,
+                    },
+                };
+                validate_config(&input, &options, &external)
+                    .map_err(|e| e.to_string())?
+                    .1
+            } else {
+                validate_file(&input, &external)
+                    .map_err(|e| e.to_string())?
+                    .1
+            };
+            let colour = format == Format::Human && std::io::stdout().is_terminal();
+            print!("{}", render(&report, format, colour));
+            Ok(if report.fails(deny_warnings) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
     }
 }
 
 /// `crtk build --all [--check]`.
-fn run_release(args: ReleaseArgs, out: PathBuf) -> Result<ExitCode, String> {
+fn run_release(args: ReleaseArgs, out: PathBuf, external: Vec<String>) -> Result<ExitCode, String> {
     use std::io::IsTerminal;
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -195,6 +266,7 @@ fn run_release(args: ReleaseArgs, out: PathBuf) -> Result<ExitCode, String> {
             .unwrap_or_else(|| PathBuf::from("country-configs")),
         previous_dir: args.previous_dir,
         jobs,
+        external,
         context: Context {
             source_date_epoch: source_date_epoch()?,
         },

@@ -54,8 +54,37 @@ impl Drop for Scratch {
     }
 }
 
+/// A config on the shipped base. It keeps the base's placeholder areas and source types, which
+/// validation then reports as warnings (CR806) instead of errors.
 fn config(code: &str, name: &str, version: &str) -> String {
-    format!("country:\n  code: {code}\n  name: {name}\npackage:\n  version: {version}\n")
+    format!(
+        "country:\n  code: {code}\n  name: {name}\nvalidate:\n  allow_placeholders: true\npackage:\n  version: {version}\n"
+    )
+}
+
+/// The real HIV_CS reference package (program rules, rule variables, user groups) with its two
+/// rule-expression defects fixed, so that it passes validation.
+fn hiv_base() -> String {
+    let path = shared("reference-packages/HIV_CS_TRK_9.9.9_DHIS2.36.4-en.json");
+    let mut package: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut fixed = 0;
+    for rule in package["programRules"].as_array_mut().unwrap() {
+        if rule["id"] == "gZy3eQsP9Lx" {
+            rule["condition"] = Value::String(
+                "d2:hasValue('HIV_TEST_DATE') && d2:daysBetween(A{AGE}, #{HIV_TEST_DATE}) < 0"
+                    .into(),
+            );
+            fixed += 1;
+        }
+    }
+    for action in package["programRuleActions"].as_array_mut().unwrap() {
+        if action["id"] == "yjrWAf6eArB" {
+            action["data"] = Value::String("#{TPT Date previously Completed}".into());
+            fixed += 1;
+        }
+    }
+    assert_eq!(fixed, 2, "the HIV_CS defects are where they were");
+    serde_json::to_string_pretty(&package).unwrap()
 }
 
 /// Several configs as a real configs folder holds them: flat files, a sub-folder config, one
@@ -68,13 +97,12 @@ fn configs(scratch: &Scratch) {
         &config("BB", "Bbland | <b>", "1.0.1-bb.2"),
     );
     scratch.write("configs/bb/notes.txt", "not read");
-    let hiv = shared("reference-packages/HIV_CS_TRK_9.9.9_DHIS2.36.4-en.json");
+    scratch.write("bases/hiv.json", &hiv_base());
     scratch.write(
         "configs/hv/country.yaml",
         &format!(
-            "{}  base: {}\n",
-            config("HV", "Hivland", "9.9.9-hv.1"),
-            hiv.display()
+            "{}  base: ../../bases/hiv.json\n",
+            config("HV", "Hivland", "9.9.9-hv.1")
         ),
     );
     scratch.write("configs/_shared.yaml", "this: is not a country config\n");
@@ -169,21 +197,13 @@ fn two_builds_give_byte_identical_trees_whatever_the_jobs() {
         assert_eq!(roles, ["config", "base"]);
     }
     let hv_base = &countries[2]["inputs"][1];
-    let hiv_bytes = std::fs::read(shared(
-        "reference-packages/HIV_CS_TRK_9.9.9_DHIS2.36.4-en.json",
-    ))
-    .unwrap();
+    let hiv_bytes = hiv_base().into_bytes();
     let hiv_sha: String = Sha256::digest(&hiv_bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(hv_base["sha256"].as_str().unwrap(), hiv_sha);
-    assert!(
-        hv_base["path"]
-            .as_str()
-            .unwrap()
-            .ends_with("HIV_CS_TRK_9.9.9_DHIS2.36.4-en.json")
-    );
+    assert_eq!(hv_base["path"], "../bases/hiv.json");
     assert_eq!(
         countries[0]["inputs"][1]["path"],
         "crtk:base-package/NCD_CR/NCD_CR.json"
@@ -284,11 +304,35 @@ fn check_fails_naming_every_stale_file() {
 fn a_failing_country_is_named_and_the_others_still_build() {
     let scratch = Scratch::new("failing");
     configs(&scratch);
+    // A first release where Brokenland still built.
+    scratch.write(
+        "configs/broken.yaml",
+        &config("BR", "Brokenland", "1.0.1-br.1"),
+    );
+    let good = crtk(&[
+        "build",
+        "--all",
+        "--configs",
+        &scratch.arg("configs"),
+        "--out",
+        &scratch.arg("dist"),
+    ]);
+    assert_eq!(good.status.code(), Some(0), "{}", text(&good.stderr));
+    let br_files: BTreeMap<String, String> = tree(&scratch.path("dist"))
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("NCD_CR_BR/"))
+        .collect();
+    assert_eq!(br_files.len(), 3);
     scratch.write(
         "configs/broken.yaml",
         "country:\n  code: BR\n  name: Brokenland\npackge:\n  version: 1.0.1-br.1\n",
     );
     scratch.write("configs/lower.yaml", &config("lo", "Lowerland", "1.0.0"));
+    // Loads and builds, but the package keeps placeholder options: validation errors.
+    scratch.write(
+        "configs/invalid.yaml",
+        "country:\n  code: IV\n  name: Invalidland\npackage:\n  version: 1.0.0\n",
+    );
     let dist = scratch.arg("dist");
     let run = crtk(&[
         "build",
@@ -313,17 +357,39 @@ fn a_failing_country_is_named_and_the_others_still_build() {
     );
     assert!(stderr.contains("country.code"), "{stderr}");
     assert!(
-        stderr.contains("error: 2 of 5 countries failed: broken.yaml, lower.yaml"),
+        stderr.contains("error: invalid.yaml did not build:") && stderr.contains("CR804"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: 3 of 6 countries failed: broken.yaml, invalid.yaml, lower.yaml"),
         "{stderr}"
     );
     let files = tree(&scratch.path("dist"));
     for folder in ["NCD_CR_AA", "NCD_CR_BB", "HIV_CS_HV"] {
         assert!(files.keys().any(|k| k.starts_with(&format!("{folder}/"))));
     }
+    // Brokenland keeps its last good outputs, and the manifest still describes them.
+    for (path, sha) in &br_files {
+        assert_eq!(&files[path], sha, "{path} kept");
+    }
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(scratch.path("dist/manifest.json")).unwrap())
             .unwrap();
-    assert_eq!(manifest["countries"].as_array().unwrap().len(), 3);
+    let listed: Vec<&str> = manifest["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["config"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "aa.yaml",
+            "bb/country.yaml",
+            "broken.yaml",
+            "hv/country.yaml"
+        ]
+    );
 
     // --check reports the failure too.
     let check = crtk(&[
@@ -394,7 +460,7 @@ fn edited_base() -> String {
     let set_id = options[0]["optionSet"]["id"].as_str().unwrap().to_string();
     let mut extra = options[0].clone();
     extra["id"] = Value::String("zzzzzzzzzz1".into());
-    extra["code"] = Value::String("ZZZ".into());
+    extra["code"] = Value::String("99999".into());
     extra["name"] = Value::String("Withdrawn option".into());
     options.push(extra);
     for set in base["optionSets"].as_array_mut().unwrap() {

@@ -5,8 +5,10 @@
 //! are resolved against the config's own folder.
 
 mod error;
+mod validate;
 
 pub use error::ConfigError;
+pub use validate::ValidateSettings;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -19,6 +21,9 @@ pub struct CountryConfig {
     pub country: Country,
     /// The identity of the package the build produces.
     pub package: PackageSettings,
+    /// What validation accepts (external references, placeholders).
+    #[serde(default)]
+    pub validate: ValidateSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

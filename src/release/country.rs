@@ -1,13 +1,16 @@
 //! One country of a release: build its package in memory and render everything shipped beside it.
 
 use super::manifest::{FileRecord, ManifestCountry, ManifestPackage};
-use super::notes::{self, CountryInfo, NotesContext, PackageInfo, PackageRef};
+use super::notes::{
+    self, CountryInfo, NoteFinding, NotesContext, PackageInfo, PackageRef, ValidationSummary,
+};
 use super::previous::PreviousIndex;
 use super::{ReleaseOptions, relative_path, workbook};
 use crate::base::Base;
-use crate::build::{BuildOptions, build};
+use crate::build::BuildOptions;
 use crate::config::LoadedConfig;
 use crate::package::Package;
+use crate::validate::{Finding, Severity, validate_config};
 use std::path::{Path, PathBuf};
 
 /// A country built in memory.
@@ -31,7 +34,23 @@ pub fn build_country(
         base: None,
         context: options.context.clone(),
     };
-    let built = build(config_path, &build_options).map_err(|e| one(&e))?;
+    // Built and validated as `crtk build` does: a package with validation errors is not released.
+    let (built, report) =
+        validate_config(config_path, &build_options, &options.external).map_err(|e| one(&e))?;
+    if report.errors() > 0 {
+        let mut errors: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(finding_line)
+            .collect();
+        errors.push(format!(
+            "the package has {} validation error(s); run `crtk validate {}` for details",
+            report.errors(),
+            config_path.display()
+        ));
+        return Err(errors);
+    }
     // The build read the config successfully, so reading it again cannot fail differently.
     let loaded = LoadedConfig::load(config_path).map_err(|e| one(&e))?;
     let config = &loaded.config;
@@ -131,7 +150,22 @@ pub fn build_country(
         previous: previous_package.as_ref().map(package_ref),
         changes: comparison.map(|c| c.summary),
         translations: None,
-        validation: None,
+        validation: Some(ValidationSummary {
+            warnings: report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .map(|f| NoteFinding {
+                    code: f.code.to_string(),
+                    object: f
+                        .object
+                        .as_ref()
+                        .map(|o| o.label())
+                        .unwrap_or_else(|| "package".into()),
+                    message: f.message.clone(),
+                })
+                .collect(),
+        }),
     };
     let release_notes = notes::render(&context)
         .map_err(|e| vec![format!("release notes template: {}", error_chain(&e))])?;
@@ -174,6 +208,19 @@ pub fn build_country(
             .collect(),
         input_paths,
     })
+}
+
+/// `E4014 dataElements abc "Age" at dataElements[3].id: message`
+fn finding_line(finding: &Finding) -> String {
+    let object = finding
+        .object
+        .as_ref()
+        .map(|o| format!(" {}", o.label()))
+        .unwrap_or_default();
+    format!(
+        "{}{object} at {}: {}",
+        finding.code, finding.path, finding.message
+    )
 }
 
 fn package_ref(package: &Package) -> PackageRef {

@@ -36,7 +36,7 @@ pub use previous::{PreviousError, PreviousIndex};
 use crate::adapt::Context;
 use crate::output::{OutputError, normalize, refuse_inputs, write_atomic};
 use country::{CountryBuild, build_country};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,6 +64,8 @@ pub struct ReleaseOptions {
     pub previous_dir: Option<PathBuf>,
     /// Countries built at once (at least 1).
     pub jobs: usize,
+    /// UIDs the target instance has, accepted as references (`--external`), for every country.
+    pub external: Vec<String>,
     pub context: Context,
 }
 
@@ -209,24 +211,34 @@ pub struct WriteSummary {
 impl Release {
     /// Writes the release into `out`. Files already identical are left alone. Files that the
     /// previous `out/manifest.json` lists and this release no longer produces are removed, but only
-    /// when every country built (a failing country keeps its last good outputs). Nothing else in
-    /// `out` is touched.
+    /// when every country built: a failing country keeps its last good outputs, and the manifest
+    /// keeps describing them. Nothing else in `out` is touched.
     pub fn write(&self, out: &Path) -> Result<WriteSummary, ReleaseError> {
-        let old_outputs: Vec<String> = std::fs::read_to_string(out.join(MANIFEST))
+        let old_manifest: Option<Manifest> = std::fs::read_to_string(out.join(MANIFEST))
             .ok()
-            .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
-            .map(|m| m.output_paths().map(String::from).collect())
-            .unwrap_or_default();
+            .and_then(|text| serde_json::from_str(&text).ok());
+        let old_outputs: Vec<String> = old_manifest
+            .iter()
+            .flat_map(|m| m.output_paths().map(String::from))
+            .collect();
         for path in self.files.keys() {
             refuse_inputs(&out.join(path), &self.inputs)?;
         }
+        let mut files = self.files.clone();
+        if let Some(old) = &old_manifest
+            && !self.failures.is_empty()
+        {
+            files.insert(
+                MANIFEST.to_string(),
+                self.manifest_keeping_failed(old).to_json().into_bytes(),
+            );
+        }
         let mut summary = WriteSummary::default();
         // The manifest goes last: it describes files that are already in place.
-        let ordered = self
-            .files
+        let ordered = files
             .iter()
             .filter(|(path, _)| path.as_str() != MANIFEST)
-            .chain(self.files.get_key_value(MANIFEST));
+            .chain(files.get_key_value(MANIFEST));
         for (path, bytes) in ordered {
             let target = out.join(path);
             if std::fs::read(&target).is_ok_and(|existing| &existing == bytes) {
@@ -254,6 +266,30 @@ impl Release {
             }
         }
         Ok(summary)
+    }
+
+    /// This release's manifest plus, for each country that failed now, its entry in the previous
+    /// manifest: its last good outputs stay in `dist/` and stay described.
+    fn manifest_keeping_failed(&self, old: &Manifest) -> Manifest {
+        let failed: BTreeSet<&str> = self.failures.iter().map(|f| f.config.as_str()).collect();
+        let folders: BTreeSet<&str> = self
+            .manifest
+            .countries
+            .iter()
+            .map(|c| c.folder.as_str())
+            .collect();
+        let mut countries = self.manifest.countries.clone();
+        countries.extend(
+            old.countries
+                .iter()
+                .filter(|c| {
+                    failed.contains(c.config.as_str()) && !folders.contains(c.folder.as_str())
+                })
+                .cloned(),
+        );
+        // Config order, as discovery sorts paths.
+        countries.sort_by(|a, b| Path::new(&a.config).cmp(Path::new(&b.config)));
+        Manifest::new(countries)
     }
 
     /// Compares the release with the tree in `out`: every file that differs, is missing, or is

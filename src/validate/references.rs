@@ -1,0 +1,451 @@
+//! References: every `{"id"}` resolves inside the package or is declared external (E5002), points
+//! at an object of the right type (CR201), sharing names package user groups (CR203); inline
+//! children agree with their parents (CR202).
+
+use super::{Ctx, objects, ref_id, ref_ids, str_prop};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+
+/// Objects every DHIS2 instance has, which packages reference without shipping: the default
+/// category model (same UIDs on every instance; NCD_CR installation guide, DOMAIN.md §4).
+pub const DEFAULT_EXTERNAL: &[(&str, &str)] = &[
+    ("GLevLNI9wkl", "default category"),
+    ("xYerKDKCefk", "default category option"),
+    ("bjDvmb4bfuf", "default category combo"),
+    ("HllvX50cXC0", "default category option combo"),
+];
+
+/// Properties whose references DHIS2 does not resolve against the payload:
+/// users (the importing user replaces them; see hygiene CR803), organisation units (instance
+/// objects the installation assigns), and analytics dimensions (`columns`, `rows`, `filters`
+/// are transient in DHIS2, rebuilt from the persisted dimension properties).
+const NOT_RESOLVED: &[&str] = &[
+    "user",
+    "createdBy",
+    "lastUpdatedBy",
+    "users",
+    "userAccesses",
+    "userRoles",
+    "organisationUnit",
+    "organisationUnits",
+    "columns",
+    "rows",
+    "filters",
+];
+
+/// Arrays and objects written inline (their `id` is their own, not a reference).
+const INLINE: &[&str] = &[
+    "programTrackedEntityAttributes",
+    "programStageDataElements",
+    "trackedEntityTypeAttributes",
+    "dataSetElements",
+    "dataInputPeriods",
+    "analyticsPeriodBoundaries",
+    "programStageWorkingListQueryCriteria",
+    "dashboardItems",
+    "mapViews",
+    "legends",
+    "userCredentials",
+];
+
+/// Sections not checked for references: user accounts are instance objects (hygiene warns).
+const SKIPPED_SECTIONS: &[&str] = &["users"];
+
+/// Program rule action properties validated by the action checks (E4037, E4039, E4041, E4043,
+/// E4045, E4046) instead of E5002, so a defect is reported once, with DHIS2's own code.
+const ACTION_TARGETS: &[&str] = &[
+    "dataElement",
+    "trackedEntityAttribute",
+    "option",
+    "optionGroup",
+    "programStage",
+    "programStageSection",
+];
+
+/// Lists on the non-owning side of a relation: DHIS2's ReferencesCheck checks only owner
+/// properties (`p.isPersisted() && p.isOwner()`), so a dangling id here is ignored on import.
+const NON_OWNER: &[(&str, &str)] = &[
+    ("programs", "programIndicators"),
+    ("programs", "programRuleVariables"),
+    ("dataElements", "dataElementGroups"),
+    ("indicators", "indicatorGroups"),
+    ("programIndicators", "programIndicatorGroups"),
+    ("userGroups", "managedByGroups"),
+];
+
+/// Whether an id found under `property` may be of type `section`.
+fn accepts(property: &str, section: &str) -> bool {
+    match property {
+        // `attribute` is a metadata attribute in attributeValues, a tracked entity attribute in
+        // analytics dimensions.
+        "attribute" => section == "attributes" || section == "trackedEntityAttributes",
+        p => target_section(p) == section,
+    }
+}
+
+/// Property -> section where the generic plural rule is wrong.
+fn target_section(property: &str) -> String {
+    match property {
+        "notificationTemplates" => "programNotificationTemplates".into(),
+        "relatedProgram" => "programs".into(),
+        "recipientUserGroup" => "userGroups".into(),
+        "commentOptionSet" => "optionSets".into(),
+        "user" | "createdBy" | "lastUpdatedBy" => "users".into(),
+        p if p.ends_with("ies") || (p.ends_with('s') && !p.ends_with("ss")) => p.into(),
+        p if p.ends_with('y') => format!("{}ies", &p[..p.len() - 1]),
+        p => format!("{p}s"),
+    }
+}
+
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+fn format_path(kind: &str, index: usize, path: &[Seg]) -> String {
+    let mut s = format!("{kind}[{index}]");
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                s.push('.');
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+struct Found<'v> {
+    path: String,
+    property: &'v str,
+    id: &'v str,
+    sharing: bool,
+    owner: bool,
+}
+
+pub(super) fn run(ctx: &mut Ctx) {
+    let package = ctx.package;
+    let user_groups: HashSet<&str> = objects(package, "userGroups")
+        .filter_map(|(_, m)| str_prop(m, "id"))
+        .collect();
+    let mut unresolved = Vec::new();
+    for kind in package.kinds() {
+        if SKIPPED_SECTIONS.contains(&kind) {
+            continue;
+        }
+        for (i, map) in objects(package, kind) {
+            let mut path = Vec::new();
+            unresolved.clear();
+            for (key, value) in map {
+                if kind == "programRuleActions" && ACTION_TARGETS.contains(&key.as_str()) {
+                    continue;
+                }
+                path.push(Seg::Key(key));
+                walk(ctx, kind, i, value, key, false, &mut path, &mut unresolved);
+                path.pop();
+            }
+            for found in unresolved.drain(..) {
+                report(ctx, kind, map, found, &user_groups);
+            }
+        }
+    }
+    inline_agreement(ctx);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk<'v>(
+    ctx: &Ctx,
+    kind: &str,
+    index: usize,
+    value: &'v Value,
+    property: &'v str,
+    inline: bool,
+    path: &mut Vec<Seg<'v>>,
+    out: &mut Vec<Found<'v>>,
+) {
+    if NOT_RESOLVED.contains(&property) {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            let sharing = property == "userGroups" && path.len() >= 2;
+            if !inline && let Some(id) = map.get("id").and_then(Value::as_str) {
+                let sharing = sharing || property == "userGroupAccesses";
+                let wanted = target_section(property);
+                let ok = ctx.is_external(id)
+                    || match ctx.by_id.get(id) {
+                        None => false,
+                        Some(places) => {
+                            // Right type, or a type we cannot name from the property.
+                            places.iter().any(|(k, _)| accepts(property, k))
+                                || super::schema::class_of(&wanted).is_none()
+                        }
+                    };
+                if !ok {
+                    let top = match path.first() {
+                        Some(Seg::Key(k)) => *k,
+                        _ => "",
+                    };
+                    out.push(Found {
+                        path: format_path(kind, index, path),
+                        property,
+                        id,
+                        sharing,
+                        owner: !NON_OWNER.contains(&(kind, top)),
+                    });
+                }
+                return;
+            }
+            let uid_keyed = property == "userGroups";
+            for (key, child) in map {
+                let child_property = if uid_keyed { property } else { key.as_str() };
+                path.push(Seg::Key(key));
+                walk(ctx, kind, index, child, child_property, false, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            let inline = INLINE.contains(&property);
+            for (i, item) in items.iter().enumerate() {
+                path.push(Seg::Index(i));
+                walk(ctx, kind, index, item, property, inline, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn report(
+    ctx: &mut Ctx,
+    kind: &str,
+    map: &Map<String, Value>,
+    found: Found,
+    user_groups: &HashSet<&str>,
+) {
+    let Found {
+        path,
+        property,
+        id,
+        sharing,
+        owner,
+    } = found;
+    if !owner {
+        if !ctx.by_id.contains_key(id) {
+            ctx.report(
+                "CR204",
+                kind,
+                map,
+                path,
+                format!(
+                    "`{property}` lists `{id}`, which is not in the package; DHIS2 ignores this non-owning list, so the entry is dead: remove it"
+                ),
+            );
+        }
+        return;
+    }
+    if sharing {
+        if !user_groups.contains(id) {
+            ctx.report(
+                "CR203",
+                kind,
+                map,
+                path,
+                format!(
+                    "shared with user group `{id}`, which is not in the package: add the group or remove the entry"
+                ),
+            );
+        }
+        return;
+    }
+    if path.contains(".dashboardItems[") && !ctx.by_id.contains_key(id) {
+        ctx.report(
+            "E4061",
+            kind,
+            map,
+            path,
+            format!("dashboard item references {property} `{id}`, which is not in the package: add it or remove the item"),
+        );
+        return;
+    }
+    let wanted = target_section(property);
+    match ctx.by_id.get(id) {
+        Some(places) => {
+            let actual: Vec<&str> = places.iter().map(|(k, _)| *k).collect();
+            ctx.report(
+                "CR201",
+                kind,
+                map,
+                path,
+                format!(
+                    "`{property}` must reference one of {wanted}, but `{id}` is one of {}",
+                    actual.join(", ")
+                ),
+            );
+        }
+        None => ctx.report(
+            "E5002",
+            kind,
+            map,
+            path,
+            format!(
+                "`{property}` references `{id}`, which is neither in the package nor declared external: \
+                 add the object, fix the id, or declare it with `--external {id}` / `validate.external` in the config"
+            ),
+        ),
+    }
+}
+
+/// CR202: children that name their parent must be listed by it, and the reverse.
+fn inline_agreement(ctx: &mut Ctx) {
+    let package = ctx.package;
+    // (child section, property naming the parent, parent section, parent's list of children)
+    const PAIRS: &[(&str, &str, &str, &str)] = &[
+        ("options", "optionSet", "optionSets", "options"),
+        ("programStages", "program", "programs", "programStages"),
+        (
+            "programStageSections",
+            "programStage",
+            "programStages",
+            "programStageSections",
+        ),
+        (
+            "programRuleActions",
+            "programRule",
+            "programRules",
+            "programRuleActions",
+        ),
+        (
+            "programRuleVariables",
+            "program",
+            "programs",
+            "programRuleVariables",
+        ),
+    ];
+    for (child_kind, parent_prop, parent_kind, list_prop) in PAIRS {
+        // Which parent lists each child.
+        let mut listed_by: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut parents_with_list: HashSet<&str> = HashSet::new();
+        for (_, parent) in objects(package, parent_kind) {
+            let Some(pid) = str_prop(parent, "id") else {
+                continue;
+            };
+            if parent.contains_key(*list_prop) {
+                parents_with_list.insert(pid);
+            }
+            for cid in ref_ids(parent, list_prop) {
+                listed_by.entry(cid).or_default().push(pid);
+            }
+        }
+        for (i, child) in objects(package, child_kind) {
+            let Some(cid) = str_prop(child, "id") else {
+                continue;
+            };
+            let named = ref_id(child, parent_prop);
+            let listing = listed_by.get(cid).map(Vec::as_slice).unwrap_or(&[]);
+            if listing.len() > 1 {
+                ctx.report(
+                    "CR202",
+                    child_kind,
+                    child,
+                    format!("{child_kind}[{i}].{parent_prop}"),
+                    format!(
+                        "listed by {} {parent_kind} ({}); a child belongs to one parent",
+                        listing.len(),
+                        listing.join(", ")
+                    ),
+                );
+                continue;
+            }
+            match (named, listing.first()) {
+                (Some(p), Some(l)) if p != *l => ctx.report(
+                    "CR202",
+                    child_kind,
+                    child,
+                    format!("{child_kind}[{i}].{parent_prop}"),
+                    format!(
+                        "names {parent_prop} `{p}` but is listed in `{list_prop}` of `{l}`: make them agree"
+                    ),
+                ),
+                (Some(p), None) if parents_with_list.contains(p) => ctx.report(
+                    "CR202",
+                    child_kind,
+                    child,
+                    format!("{child_kind}[{i}].{parent_prop}"),
+                    format!(
+                        "names {parent_prop} `{p}`, whose `{list_prop}` does not list it: add it there (DHIS2 keeps the parent's list)"
+                    ),
+                ),
+                _ => {}
+            }
+        }
+    }
+    // Section members must belong to the stage / program.
+    for (i, section) in objects(package, "programStageSections") {
+        let Some(stage) = ref_id(section, "programStage").and_then(|s| ctx.get("programStages", s))
+        else {
+            continue;
+        };
+        let stage_des: HashSet<&str> = stage_data_elements(stage).collect();
+        for (j, de) in ref_ids(section, "dataElements").into_iter().enumerate() {
+            if !stage_des.contains(de) {
+                ctx.report(
+                    "CR202",
+                    "programStageSections",
+                    section,
+                    format!("programStageSections[{i}].dataElements[{j}]"),
+                    format!(
+                        "data element `{de}` is not a data element of the section's stage: add it to the stage's programStageDataElements or remove it"
+                    ),
+                );
+            }
+        }
+    }
+    for (i, section) in objects(package, "programSections") {
+        let Some(program) = ref_id(section, "program").and_then(|p| ctx.get("programs", p)) else {
+            continue;
+        };
+        let attrs: HashSet<&str> = program_attributes(program).collect();
+        for (j, tea) in ref_ids(section, "trackedEntityAttributes")
+            .into_iter()
+            .enumerate()
+        {
+            if !attrs.contains(tea) {
+                ctx.report(
+                    "CR202",
+                    "programSections",
+                    section,
+                    format!("programSections[{i}].trackedEntityAttributes[{j}]"),
+                    format!(
+                        "attribute `{tea}` is not an attribute of the section's program: add it to programTrackedEntityAttributes or remove it"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The data elements of a stage (`programStageDataElements[].dataElement`).
+pub(crate) fn stage_data_elements<'v>(
+    stage: &'v Map<String, Value>,
+) -> impl Iterator<Item = &'v str> + 'v {
+    stage
+        .get("programStageDataElements")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|psde| psde.get("dataElement")?.get("id")?.as_str())
+}
+
+/// The attributes of a program (`programTrackedEntityAttributes[].trackedEntityAttribute`).
+pub(crate) fn program_attributes<'v>(
+    program: &'v Map<String, Value>,
+) -> impl Iterator<Item = &'v str> + 'v {
+    program
+        .get("programTrackedEntityAttributes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("trackedEntityAttribute")?.get("id")?.as_str())
+}

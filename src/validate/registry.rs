@@ -1,0 +1,636 @@
+//! Every check crtk makes, with its stable code, severity, what it mirrors and an example.
+//!
+//! This table is the single source of `docs/checks.md` (see [`render_markdown`]; a test fails when
+//! the committed file is stale) and of each finding's severity. Codes that mirror one DHIS2 import
+//! error one-to-one reuse DHIS2's code (`E5002`); crtk's own checks use `CRnnn`.
+
+use super::finding::Severity;
+
+/// One check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// The family (one file under `src/validate/`).
+    pub family: &'static str,
+    pub title: &'static str,
+    /// The DHIS2 rule (error code and class in dhis2/dhis2-core) or other source it mirrors.
+    pub mirrors: &'static str,
+    /// A defect the check reports.
+    pub example: &'static str,
+}
+
+const E: Severity = Severity::Error;
+const W: Severity = Severity::Warning;
+
+const fn c(
+    code: &'static str,
+    severity: Severity,
+    family: &'static str,
+    title: &'static str,
+    mirrors: &'static str,
+    example: &'static str,
+) -> Check {
+    Check {
+        code,
+        severity,
+        family,
+        title,
+        mirrors,
+        example,
+    }
+}
+
+/// All checks, grouped by family, in documentation order.
+pub const CHECKS: &[Check] = &[
+    // structure
+    c(
+        "CR101",
+        E,
+        "structure",
+        "Property has the wrong JSON type or a value outside DHIS2's enumeration",
+        "DHIS2 JSON Schemas v40.2.2 (dhis2-json-schema-generator); the metadata import's Jackson deserialisation rejects the whole payload",
+        "`\"valueType\": \"NUMERIC\"` on a data element (not a DHIS2 value type)",
+    ),
+    c(
+        "E4014",
+        E,
+        "structure",
+        "Invalid UID",
+        "E4014, UidFormatCheck (CodeGenerator.isValidUid: `^[a-zA-Z][a-zA-Z0-9]{10}$`)",
+        "`\"id\": \"1abcdefghij\"` (starts with a digit)",
+    ),
+    c(
+        "E5004",
+        E,
+        "structure",
+        "Two objects of the same type share an id",
+        "E5004, DuplicateIdsCheck",
+        "two options with `\"id\": \"A3x0aURMjam\"`",
+    ),
+    c(
+        "E4001",
+        E,
+        "structure",
+        "Property longer than DHIS2 stores",
+        "E4001, SchemaCheck (maxLength from the Hibernate mapping: name 230, shortName 50, code 50; Option code 230)",
+        "a data element `shortName` of 51 characters",
+    ),
+    c(
+        "E4000",
+        E,
+        "structure",
+        "Required property missing",
+        "E4000, SchemaCheck (properties DHIS2 maps not-null)",
+        "a data element without `valueType`",
+    ),
+    c(
+        "E5003",
+        E,
+        "structure",
+        "Name, short name or code already used by another object of the type",
+        "E5003, UniquenessCheck (unique properties of the schema; Option and Program names are not unique)",
+        "two data elements named `Age`",
+    ),
+    // references
+    c(
+        "E5002",
+        E,
+        "references",
+        "Reference to an object that is neither in the package nor declared external",
+        "E5002, ReferencesCheck",
+        "`\"optionSet\": {\"id\": \"NoSuchSet01\"}` on a data element",
+    ),
+    c(
+        "E4061",
+        E,
+        "references",
+        "Dashboard item references an object that is not in the package",
+        "E4061, DashboardCheck (dashboard items are embedded objects, which ReferencesCheck skips)",
+        "a dashboard item whose `visualization` is absent from the package",
+    ),
+    c(
+        "CR201",
+        E,
+        "references",
+        "Reference to an object of the wrong type",
+        "E5002 (the preheat looks the id up among objects of the property's type only)",
+        "`\"optionSet\": {\"id\": <a data element's id>}`",
+    ),
+    c(
+        "CR202",
+        E,
+        "references",
+        "Inline child and parent disagree",
+        "crtk: DHIS2 keeps the owning side and silently drops the other (e.g. OptionSet.options owns Option.optionSet)",
+        "an option whose `optionSet` is A but which set B lists",
+    ),
+    c(
+        "CR203",
+        W,
+        "references",
+        "Sharing names a user group that is not in the package",
+        "E5002 in ReferencesCheck.checkSharing, unless the import sets skipSharing (as package installs commonly do, dropping the entry)",
+        "`sharing.userGroups` naming a group absent from `userGroups`",
+    ),
+    c(
+        "CR204",
+        W,
+        "references",
+        "Non-owning list names an object that is not in the package",
+        "ReferencesCheck checks owner properties only (`p.isPersisted() && p.isOwner()`), so DHIS2 ignores the dangling entry",
+        "`programs[0].programIndicators` listing an indicator absent from the package",
+    ),
+    // option sets
+    c(
+        "CR301",
+        W,
+        "option_sets",
+        "Option sortOrder is not 1..n without gaps or repeats",
+        "crtk: official packages number options 1..n; DHIS2 re-sorts by sortOrder, so repeats give an unstable order",
+        "options with sortOrder 1, 2, 2, 4",
+    ),
+    c(
+        "CR302",
+        E,
+        "option_sets",
+        "Two options of a set share a code",
+        "E4028 family, OptionObjectBundleHook (an option set may not hold the same option code twice)",
+        "two options coded `9` in `CR - Sex`",
+    ),
+    c(
+        "CR303",
+        W,
+        "option_sets",
+        "Option code has characters that break rule expressions or CanReg5 exports",
+        "crtk: quotes, control characters or leading/trailing blanks cannot be compared in `#{var} == 'code'`",
+        "option code `PLACEHOLDER 1 ` (trailing blank)",
+    ),
+    c(
+        "CR304",
+        E,
+        "option_sets",
+        "Option of a NUMBER set has a non-numeric code",
+        "DHIS2 value validation (E2030 family): a NUMBER field can never store a non-numeric code",
+        "option code `A` in a NUMBER set",
+    ),
+    c(
+        "CR305",
+        E,
+        "option_sets",
+        "Field value type differs from its option set's",
+        "DHIS2 Maintenance enforces it; data entry stores option codes validated against the field's value type (MULTI_TEXT fields excepted)",
+        "a TEXT data element using a NUMBER option set",
+    ),
+    c(
+        "CR306",
+        E,
+        "option_sets",
+        "Option group holds an option of another set",
+        "crtk: SHOWOPTIONGROUP/HIDEOPTIONGROUP act on the target field's set only",
+        "option group of `CR - Address` listing an option of `CR - Sex`",
+    ),
+    // text patterns
+    c(
+        "E4019",
+        E,
+        "text_pattern",
+        "TextPattern does not parse",
+        "E4019, TextPatternParser via TrackedEntityAttributeObjectBundleHook",
+        "`CURRENT_DATE(yyyy)+SEQUENTIAL(###` (unclosed)",
+    ),
+    c(
+        "E4021",
+        E,
+        "text_pattern",
+        "Generated pattern without exactly one generated segment",
+        "E4021, TextPatternValidationUtils.validateTextPattern",
+        "`\"ABC\"+CURRENT_DATE(yyyy)` on a generated attribute",
+    ),
+    c(
+        "E4022",
+        E,
+        "text_pattern",
+        "Pattern does not conform to the attribute's value type",
+        "E4022, TextPatternValidationUtils.validateValueType (NUMBER allows numeric segments only)",
+        "`RANDOM(XXX)` on a NUMBER attribute",
+    ),
+    c(
+        "E4010",
+        E,
+        "text_pattern",
+        "Generated attribute with a value type other than TEXT or NUMBER",
+        "E4010 (attribute not supported for the value type), TrackedEntityAttributeObjectBundleHook",
+        "`generated: true` on a DATE attribute",
+    ),
+    c(
+        "CR401",
+        E,
+        "text_pattern",
+        "Generated attribute is not unique",
+        "crtk: DHIS2 reserves generated values per attribute; without `unique` two patients can get the same id",
+        "Patient ID with `generated: true, unique: false`",
+    ),
+    // program rules
+    c(
+        "E4057",
+        E,
+        "program_rules",
+        "Two program rules of a program share a name",
+        "E4057, ProgramRuleObjectBundleHook",
+        "two rules named `Hide rare status`",
+    ),
+    c(
+        "E4051",
+        E,
+        "program_rules",
+        "Two program rule variables of a program share a name",
+        "E4051, ProgramRuleVariableObjectBundleHook",
+        "two variables named `sex`",
+    ),
+    c(
+        "E4052",
+        E,
+        "program_rules",
+        "Program rule variable name contains the word and, or or not",
+        "E4052, ProgramRuleVariableObjectBundleHook",
+        "variable `date or age`",
+    ),
+    c(
+        "E4059",
+        E,
+        "program_rules",
+        "Variable of source DATAELEMENT_NEWEST_EVENT_PROGRAM_STAGE without a program stage",
+        "E4059 family, ProgramRuleVariableObjectBundleHook (source type needs its program stage)",
+        "`programRuleVariableSourceType: DATAELEMENT_NEWEST_EVENT_PROGRAM_STAGE` and no `programStage`",
+    ),
+    c(
+        "E4089",
+        E,
+        "program_rules",
+        "Data-element variable without a data element",
+        "E4089-E4092 family, ProgramRuleVariableObjectBundleHook (source type needs its data element)",
+        "`DATAELEMENT_CURRENT_EVENT` and no `dataElement`",
+    ),
+    c(
+        "E4090",
+        E,
+        "program_rules",
+        "Attribute variable without a tracked entity attribute",
+        "E4089-E4092 family, ProgramRuleVariableObjectBundleHook (source type needs its attribute)",
+        "`TEI_ATTRIBUTE` and no `trackedEntityAttribute`",
+    ),
+    c(
+        "E4091",
+        E,
+        "program_rules",
+        "Variable's data element is in no stage of the program",
+        "E4089-E4092 family, ProgramRuleVariableObjectBundleHook",
+        "variable on a data element of another program",
+    ),
+    c(
+        "E4092",
+        E,
+        "program_rules",
+        "Variable's attribute is not an attribute of the program",
+        "E4089-E4092 family, ProgramRuleVariableObjectBundleHook",
+        "variable on an attribute the program does not enrol",
+    ),
+    c(
+        "E4033",
+        E,
+        "program_rules",
+        "Action type missing or not a DHIS2 action type",
+        "E4033, ProgramRuleActionObjectBundleHook / ProgramRuleActionValidator",
+        "`programRuleActionType: SHOWOPTION`",
+    ),
+    c(
+        "E4035",
+        E,
+        "program_rules",
+        "SENDMESSAGE/SCHEDULEMESSAGE without a notification template",
+        "E4035, NotificationProgramRuleActionValidator",
+        "SENDMESSAGE action without `templateUid`",
+    ),
+    c(
+        "E4034",
+        E,
+        "program_rules",
+        "Notification template of a message action does not exist",
+        "E4034, NotificationProgramRuleActionValidator",
+        "`templateUid` naming no programNotificationTemplate",
+    ),
+    c(
+        "E4036",
+        E,
+        "program_rules",
+        "HIDESECTION without a section",
+        "E4036, HideSectionProgramRuleActionValidator",
+        "HIDESECTION action without `programStageSection`",
+    ),
+    c(
+        "E4037",
+        E,
+        "program_rules",
+        "HIDESECTION section does not exist",
+        "E4037, HideSectionProgramRuleActionValidator",
+        "`programStageSection` naming no section",
+    ),
+    c(
+        "E4038",
+        E,
+        "program_rules",
+        "HIDEPROGRAMSTAGE/CREATEEVENT without a program stage",
+        "E4038, HideProgramStageProgramRuleActionValidator",
+        "HIDEPROGRAMSTAGE action without `programStage`",
+    ),
+    c(
+        "E4039",
+        E,
+        "program_rules",
+        "Program stage of the action does not exist",
+        "E4039, HideProgramStageProgramRuleActionValidator",
+        "`programStage` naming no stage",
+    ),
+    c(
+        "E4040",
+        E,
+        "program_rules",
+        "HIDEOPTION without an option",
+        "E4040, HideOptionProgramRuleActionValidator",
+        "HIDEOPTION action without `option`",
+    ),
+    c(
+        "E4041",
+        E,
+        "program_rules",
+        "HIDEOPTION option does not exist",
+        "E4041, HideOptionProgramRuleActionValidator",
+        "`option` naming no option",
+    ),
+    c(
+        "E4042",
+        E,
+        "program_rules",
+        "SHOWOPTIONGROUP/HIDEOPTIONGROUP without an option group",
+        "E4042, OptionGroupProgramRuleActionValidator",
+        "SHOWOPTIONGROUP action without `optionGroup`",
+    ),
+    c(
+        "E4043",
+        E,
+        "program_rules",
+        "Option group of the action does not exist",
+        "E4043, OptionGroupProgramRuleActionValidator",
+        "`optionGroup` naming no option group",
+    ),
+    c(
+        "E4044",
+        E,
+        "program_rules",
+        "Field action without a data element or attribute",
+        "E4044, BaseProgramRuleActionValidator",
+        "HIDEFIELD action with neither `dataElement` nor `trackedEntityAttribute`",
+    ),
+    c(
+        "E4045",
+        E,
+        "program_rules",
+        "Data element of the action does not exist",
+        "E4045, BaseProgramRuleActionValidator",
+        "`dataElement` naming no data element",
+    ),
+    c(
+        "E4046",
+        E,
+        "program_rules",
+        "Attribute of the action does not exist",
+        "E4046, BaseProgramRuleActionValidator",
+        "`trackedEntityAttribute` naming no attribute",
+    ),
+    c(
+        "E4047",
+        E,
+        "program_rules",
+        "Data element of the action is in no stage of the rule's program",
+        "E4047, BaseProgramRuleActionValidator",
+        "HIDEFIELD on a data element of another program",
+    ),
+    c(
+        "E4048",
+        E,
+        "program_rules",
+        "Attribute of the action is not an attribute of the rule's program",
+        "E4048, BaseProgramRuleActionValidator",
+        "HIDEFIELD on an attribute the program does not enrol",
+    ),
+    c(
+        "E4050",
+        E,
+        "program_rules",
+        "ASSIGN with no target",
+        "E4050, AssignValueProgramRuleActionValidator",
+        "ASSIGN with no `dataElement`, `trackedEntityAttribute` or `content` naming a variable",
+    ),
+    c(
+        "E4058",
+        E,
+        "program_rules",
+        "Action references objects that do not belong to its target",
+        "E4058 (irrelevant reference objects): HIDEOPTION's option and an option group must belong to the target field's option set",
+        "HIDEOPTION with an option of `CR - Sex` on the Address field",
+    ),
+    // expressions
+    c(
+        "CR601",
+        E,
+        "expressions",
+        "Rule condition rejected by the rule engine",
+        "@dhis2/rule-engine `validate` (RULE_ENGINE_CONDITION), as POST /api/programRules/condition/description; the import never checks it",
+        "`#{age} >` (syntax), `#{nosuchvar} > 1`, `d2:left(#{name})` (arity), `#{age} + 1` (not boolean)",
+    ),
+    c(
+        "CR602",
+        E,
+        "expressions",
+        "Rule action data rejected by the rule engine",
+        "@dhis2/rule-engine `validateDataFieldExpression` (RULE_ENGINE_ACTION), as POST /api/programRuleActions/data/expression/description",
+        "ASSIGN `data: d2:yearsBetween(#{dob})`",
+    ),
+    c(
+        "CR603",
+        E,
+        "expressions",
+        "Flat chain of more than 64 || or && terms",
+        "DHIS2 2.42 StackOverflowError on save (NCD_CR 1.0.1 release note: 22 rules rebalanced)",
+        "`#{t} == 1 || #{t} == 2 || ... ` with 65 terms and no parentheses",
+    ),
+    c(
+        "CR604",
+        W,
+        "expressions",
+        "Program rule variable used by no condition or action",
+        "crtk: dead configuration the rule engine still evaluates on every event",
+        "variable `unused_age` named in no expression",
+    ),
+    // translations
+    c(
+        "CR701",
+        W,
+        "translations",
+        "Translation locale is not a DHIS2 locale",
+        "DHIS2 locales (`ll`, `ll_CC`, `ll_CC_Script`, legacy `ll@Script`); the import stores any string, but a translation in another locale is never shown",
+        "`\"locale\": \"French\"`",
+    ),
+    c(
+        "E1106",
+        E,
+        "translations",
+        "Two translations for the same locale and property",
+        "E1106, TranslationsCheck",
+        "two `fr` NAME translations on one option",
+    ),
+    c(
+        "CR702",
+        E,
+        "translations",
+        "Translated property does not exist on the object's type",
+        "TranslationsCheck (translatable properties of the schema)",
+        "`SHORT_NAME` translation on a program rule",
+    ),
+    c(
+        "CR703",
+        W,
+        "translations",
+        "Locale translates only part of the package",
+        "crtk: untranslated names fall back to the default language at data entry",
+        "`fr` translates 812 of 1,400 names (58%)",
+    ),
+    // hygiene
+    c(
+        "CR801",
+        W,
+        "hygiene",
+        "Fields official packages strip",
+        "DHIS2 metadata package conventions (created, lastUpdated, createdBy, lastUpdatedBy, user, href, access, favorites, and display* copies such as displayName)",
+        "`lastUpdated` on 1,244 options",
+    ),
+    c(
+        "CR802",
+        W,
+        "hygiene",
+        "Public write access to metadata",
+        "DHIS2 package conventions: public access `r-------` at most; write goes through user groups",
+        "`sharing.public: rw------`",
+    ),
+    c(
+        "CR803",
+        W,
+        "hygiene",
+        "Sharing with users other than the package owner",
+        "DHIS2 package conventions: users do not exist on the target instance",
+        "`sharing.users: {\"xE7jOejl9FI\": ...}`",
+    ),
+    c(
+        "CR804",
+        E,
+        "hygiene",
+        "Placeholder option left in a country build",
+        "NCD_CR installation guide: PLACEHOLDER_* source types and `Placeholder - ...` addresses must be replaced",
+        "option `PLACEHOLDER_1` in a country package",
+    ),
+    c(
+        "CR805",
+        W,
+        "hygiene",
+        "Sharing without any of the package's user groups",
+        "NCD_CR sharing matrix: every object is shared with the CR user groups",
+        "an option set shared with no user group while the package defines `CR - Access`",
+    ),
+    c(
+        "CR806",
+        W,
+        "hygiene",
+        "Placeholder option kept in a country build, allowed by the config",
+        "as CR804, downgraded by `validate.allow_placeholders: true` in the country config",
+        "option `PLACEHOLDER_1` in a build of a config that allows placeholders",
+    ),
+    // CanReg5 alignment
+    c(
+        "CR901",
+        E,
+        "canreg",
+        "ICD-O-3, sex, behaviour, basis or grade codes differ from the base",
+        "CanReg5 dictionaries (NCD_CR design guide: do not change these codes; the CanReg5 export copies them)",
+        "sex option `3` added to `CR - Sex`",
+    ),
+    c(
+        "CR902",
+        E,
+        "canreg",
+        "Address code longer than the configured CanReg5 length",
+        "CanReg5 dictionary variable length (Addr, `conf/database/*.xml`)",
+        "address code `010203` with a CanReg5 length of 5",
+    ),
+];
+
+/// The check with this code. Panics on an unknown code: codes are compile-time constants and a
+/// test covers every one.
+pub fn check(code: &str) -> &'static Check {
+    CHECKS
+        .iter()
+        .find(|c| c.code == code)
+        .unwrap_or_else(|| panic!("check code `{code}` is not in the registry"))
+}
+
+/// `docs/checks.md`.
+pub fn render_markdown() -> String {
+    let mut out = String::new();
+    out.push_str("# crtk validate: checks\n\n");
+    out.push_str(
+        "Generated from `src/validate/registry.rs` (`cargo test` fails when this file is stale; \
+         regenerate with `CRTK_BLESS=1 cargo test --test validate_docs`).\n\n",
+    );
+    out.push_str(
+        "Codes that mirror one DHIS2 import error reuse DHIS2's code (dhis2-core `ErrorCode`); \
+         crtk's own checks use `CRnnn`. Errors make `crtk validate` exit 1 and `crtk build` write \
+         nothing; warnings only fail with `--deny-warnings`.\n",
+    );
+    let mut family = "";
+    for check in CHECKS {
+        if check.family != family {
+            family = check.family;
+            out.push_str(&format!(
+                "\n## {}\n\n| code | severity | check | mirrors | example |\n| --- | --- | --- | --- | --- |\n",
+                family
+            ));
+        }
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            check.code,
+            check.severity.as_str(),
+            cell(check.title),
+            cell(check.mirrors),
+            cell(check.example)
+        ));
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_are_unique() {
+        let mut seen = BTreeSet::new();
+        for check in CHECKS {
+            assert!(seen.insert(check.code), "duplicate code {}", check.code);
+        }
+    }
+}

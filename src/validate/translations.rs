@@ -1,0 +1,152 @@
+//! Translations: locale syntax (CR701), one value per (locale, property) (E1106), properties
+//! valid for the type (CR702), completeness per locale (CR703).
+
+use super::schema::{class_of, schemas};
+use super::{Ctx, objects, str_prop};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+
+/// DHIS2 locale codes: language (2-3 lower-case letters), optional country (2 upper-case
+/// letters), optional script (4 letters): `fr`, `pt_BR`, `uz_UZ_Cyrl`, `prs`.
+pub fn is_locale(locale: &str) -> bool {
+    // Legacy `uz@Cyrl` form used by older DHIS2 releases.
+    if let Some((language, script)) = locale.split_once('@') {
+        return is_locale(language)
+            && !language.contains('_')
+            && script.len() == 4
+            && script.bytes().all(|b| b.is_ascii_alphabetic());
+    }
+    let mut parts = locale.split('_');
+    let language = parts.next().unwrap_or("");
+    if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_lowercase()) {
+        return false;
+    }
+    let rest: Vec<&str> = parts.collect();
+    let country = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_uppercase());
+    let script = |p: &str| p.len() == 4 && p.bytes().all(|b| b.is_ascii_alphabetic());
+    match rest.as_slice() {
+        [] => true,
+        [a] => country(a) || script(a),
+        [a, b] => country(a) && script(b),
+        _ => false,
+    }
+}
+
+/// `SHORT_NAME` -> `shortName`.
+fn camel(property: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in property.split('_').enumerate() {
+        let lower = word.to_ascii_lowercase();
+        if i == 0 {
+            out.push_str(&lower);
+        } else {
+            let mut chars = lower.chars();
+            if let Some(first) = chars.next() {
+                out.push(first.to_ascii_uppercase());
+                out.push_str(chars.as_str());
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn run(ctx: &mut Ctx) {
+    let package = ctx.package;
+    let schemas = schemas();
+    // locale -> objects with a NAME translation; objects with a name
+    let mut named_objects = 0usize;
+    let mut translated: BTreeMap<String, usize> = BTreeMap::new();
+    for kind in package.kinds() {
+        let properties = class_of(kind).and_then(|c| schemas.properties(c));
+        let translatable = properties.is_some_and(|p| p.contains_key("translations"));
+        for (i, map) in objects(package, kind) {
+            let has_name = translatable && str_prop(map, "name").is_some();
+            if has_name {
+                named_objects += 1;
+            }
+            let Some(Value::Array(translations)) = map.get("translations") else {
+                continue;
+            };
+            let mut seen: HashSet<(&str, &str)> = HashSet::new();
+            let mut name_locales: HashSet<&str> = HashSet::new();
+            for (j, t) in translations.iter().enumerate() {
+                let at = |p: &str| format!("{kind}[{i}].translations[{j}]{p}");
+                let locale = t.get("locale").and_then(Value::as_str).unwrap_or("");
+                let property = t.get("property").and_then(Value::as_str).unwrap_or("");
+                if !is_locale(locale) {
+                    ctx.report(
+                        "CR701",
+                        kind,
+                        map,
+                        at(".locale"),
+                        format!(
+                            "`{locale}` is not a DHIS2 locale: use a language code with an optional country, e.g. `fr` or `pt_BR`"
+                        ),
+                    );
+                }
+                if !seen.insert((locale, property)) {
+                    ctx.report(
+                        "E1106",
+                        kind,
+                        map,
+                        at(""),
+                        format!(
+                            "there is already a `{locale}` translation of {property}: keep one"
+                        ),
+                    );
+                }
+                if let Some(properties) = properties
+                    && !property.is_empty()
+                    && !properties.contains_key(&camel(property))
+                    && !map.contains_key(&camel(property))
+                {
+                    ctx.report(
+                        "CR702",
+                        kind,
+                        map,
+                        at(".property"),
+                        format!(
+                            "{kind} have no `{}` property, so a {property} translation is never shown",
+                            camel(property)
+                        ),
+                    );
+                }
+                if property == "NAME" && has_name && is_locale(locale) {
+                    name_locales.insert(locale);
+                }
+            }
+            for locale in name_locales {
+                *translated.entry(locale.to_string()).or_default() += 1;
+            }
+        }
+    }
+    for (locale, count) in translated {
+        if count < named_objects {
+            let percent = count * 100 / named_objects.max(1);
+            ctx.report_package(
+                "CR703",
+                String::new(),
+                format!(
+                    "locale `{locale}` translates the name of {count} of {named_objects} objects ({percent}%): untranslated names show in the default language"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales() {
+        for ok in ["fr", "pt_BR", "uz_UZ_Cyrl", "prs", "uz_Latn", "uz@Cyrl"] {
+            assert!(is_locale(ok), "{ok}");
+        }
+        for bad in ["French", "FR", "fr-FR", "fr_fr", "", "f"] {
+            assert!(!is_locale(bad), "{bad}");
+        }
+        assert_eq!(camel("SHORT_NAME"), "shortName");
+        assert_eq!(camel("NAME"), "name");
+    }
+}
