@@ -2,10 +2,12 @@
 //!
 //! The caller decides where to write; nothing here touches the disk except to read inputs.
 
+use crate::adapt::languages::{self, LanguagesOutcome};
 use crate::adapt::{self, AdaptError, Context};
 use crate::base::Base;
 use crate::config::{ConfigError, LoadedConfig};
 use crate::package::{LoadError, Package, to_canonical_string};
+use crate::translations::TranslationError;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +18,8 @@ pub enum BuildError {
     Base(#[from] LoadError),
     #[error(transparent)]
     Adapt(#[from] AdaptError),
+    #[error(transparent)]
+    Translations(#[from] TranslationError),
 }
 
 /// Choices made on the command line rather than in the config.
@@ -36,6 +40,8 @@ pub struct Built {
     pub inputs: Vec<PathBuf>,
     /// The base package file read, or `None` when the build used the base shipped inside crtk.
     pub base_path: Option<PathBuf>,
+    /// Translation files imported, stale rows, completeness per locale.
+    pub languages: LanguagesOutcome,
 }
 
 impl Built {
@@ -65,11 +71,15 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
     let base_path = base.path.clone();
     let mut package = base.package;
     adapt::apply(&mut package, &config, &options.context)?;
+    // Last: translations cover the texts every other adaptation produced.
+    let languages = languages::apply(&mut package, &config)?;
+    inputs.extend(languages.files.iter().map(|(path, _)| path.clone()));
     let name = package.header.name().unwrap_or("package").to_string();
     Ok(Built {
         package,
         file_name: format!("{name}.json"),
         inputs,
         base_path,
+        languages,
     })
 }

@@ -12,4 +12,5 @@ pub mod expression;
 pub mod output;
 pub mod package;
 pub mod release;
+pub mod translations;
 pub mod validate;

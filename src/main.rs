@@ -12,6 +12,8 @@ use crtk::validate::render::{Format, render};
 use crtk::validate::{validate_config, validate_file};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+
+mod translations_cli;
 use std::process::ExitCode;
 
 /// Compile the DHIS2 Cancer Registry toolkit (NCD_CR) for a country.
@@ -57,6 +59,9 @@ enum Command {
         /// Also accept references to this UID (an object the target instance has); repeatable.
         #[arg(long = "external", value_name = "UID")]
         external: Vec<String>,
+        /// Fail (exit 1, nothing written) when a translation row is stale instead of warning.
+        #[arg(long)]
+        strict: bool,
         #[command(flatten)]
         release: ReleaseArgs,
     },
@@ -82,6 +87,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         base: Option<PathBuf>,
     },
+    /// Translation sheets: export the texts to translate, with their current translations.
+    #[command(subcommand)]
+    Translations(translations_cli::TranslationsCommand),
     /// Show what changed between two packages, in DHIS2 terms.
     ///
     /// OLD and NEW are each a package JSON or a country config (YAML, built in memory). Objects
@@ -166,16 +174,18 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Diff(args) => run_diff(args),
+        Command::Translations(command) => translations_cli::run(command),
         Command::Build {
             config,
             out,
             base,
             previous,
             external,
+            strict,
             release,
         } => {
             let Some(config) = config.filter(|_| !release.all) else {
-                return run_release(release, out, external);
+                return run_release(release, out, external, strict);
             };
             if let Some(flag) = release.flag_given() {
                 return Err(format!(
@@ -200,6 +210,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 eprintln!("error: the package has validation errors; nothing was written");
                 return Ok(ExitCode::from(1));
             }
+            let stale = built.languages.stale();
+            let level = if strict { "error" } else { "warning" };
+            for line in &stale {
+                eprintln!("{level}: {line}");
+            }
+            if strict && !stale.is_empty() {
+                eprintln!(
+                    "error: {} stale translation row(s) with --strict: nothing written",
+                    stale.len()
+                );
+                return Ok(ExitCode::from(1));
+            }
             let target = out.join(&built.file_name);
             refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
             // Everything is computed before anything is written: a failure writes nothing.
@@ -213,6 +235,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())?;
                 println!("wrote {}", path.display());
             }
+            for (path, report) in &built.languages.files {
+                println!(
+                    "translations {}: {} applied, {} already present, {} left untranslated, {} stale (from {})",
+                    report.locale,
+                    report.applied,
+                    report.unchanged,
+                    report.untranslated,
+                    report.stale.len(),
+                    path.display()
+                );
+            }
+            print!("{}", built.languages.completeness);
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate {
@@ -250,7 +284,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 }
 
 /// `crtk build --all [--check]`.
-fn run_release(args: ReleaseArgs, out: PathBuf, external: Vec<String>) -> Result<ExitCode, String> {
+fn run_release(
+    args: ReleaseArgs,
+    out: PathBuf,
+    external: Vec<String>,
+    strict: bool,
+) -> Result<ExitCode, String> {
     use std::io::IsTerminal;
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -267,6 +306,7 @@ fn run_release(args: ReleaseArgs, out: PathBuf, external: Vec<String>) -> Result
         previous_dir: args.previous_dir,
         jobs,
         external,
+        strict,
         context: Context {
             source_date_epoch: source_date_epoch()?,
         },

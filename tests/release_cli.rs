@@ -813,6 +813,96 @@ fn the_workbook_opens_with_calamine_and_its_rows_match_the_package() {
     }
 }
 
+/// A config with a Spanish translation sheet (the repository's Chile sample), one row made stale.
+fn spanish_config(scratch: &Scratch) {
+    let sheet =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("country-configs/chile/translations/es.csv");
+    let text = std::fs::read_to_string(sheet).unwrap();
+    let stale = text.replacen(
+        "ENROLLMENT_DATE_LABEL,Registration date,",
+        "ENROLLMENT_DATE_LABEL,Date of registration,",
+        1,
+    );
+    assert_ne!(stale, text, "the sample sheet has the row this test edits");
+    scratch.write("configs/es/translations/es.csv", &stale);
+    scratch.write(
+        "configs/es/country.yaml",
+        &format!(
+            "{}  locale: en\nlanguages:\n  default: en\n  translations:\n    es: translations/es.csv\n",
+            config("ES", "Spanishland", "1.0.1-es.1")
+        ),
+    );
+}
+
+#[test]
+fn translations_are_inputs_and_their_completeness_is_in_the_notes() {
+    let scratch = Scratch::new("translations");
+    spanish_config(&scratch);
+    let configs = scratch.arg("configs");
+    let run = crtk(&[
+        "build",
+        "--all",
+        "--configs",
+        &configs,
+        "--out",
+        &scratch.arg("dist"),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let notes = std::fs::read_to_string(
+        scratch.path("dist/NCD_CR_ES/NCD_CR_ES_TRK_1.0.1-es.1_DHIS2.42-en.release-notes.md"),
+    )
+    .unwrap();
+    let es_row = notes
+        .lines()
+        .find(|l| l.starts_with("| es | "))
+        .unwrap_or_else(|| panic!("{notes}"));
+    let cells: Vec<&str> = es_row.split('|').map(str::trim).collect();
+    let (translated, total): (usize, usize) =
+        (cells[2].parse().unwrap(), cells[3].parse().unwrap());
+    assert!(translated > 0 && translated <= total, "{es_row}");
+    assert!(notes.contains("| es: Data element |"), "{notes}");
+    assert!(notes.contains("ICD-O-3 code-list labels"), "{notes}");
+    // The stale row is listed with the sheet's path relative to the configs folder.
+    assert!(notes.contains("- es/translations/es.csv: row "), "{notes}");
+    assert!(!notes.contains(&configs), "no absolute path in the notes");
+
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(scratch.path("dist/manifest.json")).unwrap())
+            .unwrap();
+    let sheet = manifest["countries"][0]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"] == "es/translations/es.csv")
+        .expect("the translation sheet is an input");
+    assert_eq!(sheet["role"], "data");
+    let bytes = std::fs::read(scratch.path("configs/es/translations/es.csv")).unwrap();
+    let sha: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(sheet["sha256"], sha.as_str());
+    assert_eq!(sheet["size"], bytes.len() as u64);
+
+    // With --strict the stale row fails the country.
+    let strict = crtk(&[
+        "build",
+        "--all",
+        "--strict",
+        "--configs",
+        &configs,
+        "--out",
+        &scratch.arg("strict"),
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
+    let stderr = text(&strict.stderr);
+    assert!(stderr.contains("es/country.yaml did not build"), "{stderr}");
+    assert!(
+        stderr.contains("stale translation row(s) with --strict"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn build_all_arguments_are_checked() {
     let scratch = Scratch::new("args");

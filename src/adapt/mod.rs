@@ -5,6 +5,7 @@
 
 mod error;
 mod identity;
+pub mod languages;
 
 pub use error::AdaptError;
 

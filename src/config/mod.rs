@@ -5,9 +5,11 @@
 //! are resolved against the config's own folder.
 
 mod error;
+mod languages;
 mod validate;
 
 pub use error::ConfigError;
+pub use languages::Languages;
 pub use validate::ValidateSettings;
 
 use serde::Deserialize;
@@ -24,6 +26,9 @@ pub struct CountryConfig {
     /// What validation accepts (external references, placeholders).
     #[serde(default)]
     pub validate: ValidateSettings,
+    /// The default language and the translation files (see `languages.rs`).
+    #[serde(default)]
+    pub languages: Option<Languages>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -133,6 +138,9 @@ impl CountryConfig {
                     "`{version}` is not a package version: use letters, digits, `.`, `-` and `+` only, e.g. `1.0.1-rw.1`"
                 ),
             ));
+        }
+        if let Some(languages) = &self.languages {
+            languages.check(path, &self.package.locale)?;
         }
         Ok(())
     }

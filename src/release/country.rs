@@ -2,12 +2,13 @@
 
 use super::manifest::{FileRecord, ManifestCountry, ManifestPackage};
 use super::notes::{
-    self, CountryInfo, NoteFinding, NotesContext, PackageInfo, PackageRef, ValidationSummary,
+    self, CountryInfo, NoteFinding, NotesContext, PackageInfo, PackageRef, TranslationCompleteness,
+    Translations, TypeCompleteness, ValidationSummary,
 };
 use super::previous::PreviousIndex;
 use super::{ReleaseOptions, relative_path, workbook};
 use crate::base::Base;
-use crate::build::BuildOptions;
+use crate::build::{BuildOptions, Built};
 use crate::config::LoadedConfig;
 use crate::package::Package;
 use crate::validate::{Finding, Severity, validate_config};
@@ -37,6 +38,15 @@ pub fn build_country(
     // Built and validated as `crtk build` does: a package with validation errors is not released.
     let (built, report) =
         validate_config(config_path, &build_options, &options.external).map_err(|e| one(&e))?;
+    let stale = built.languages.stale();
+    if options.strict && !stale.is_empty() {
+        let mut errors = stale;
+        errors.push(format!(
+            "{} stale translation row(s) with --strict: update the translation files",
+            errors.len()
+        ));
+        return Err(errors);
+    }
     if report.errors() > 0 {
         let mut errors: Vec<String> = report
             .findings
@@ -149,7 +159,7 @@ pub fn build_country(
         contents: notes::contents(package),
         previous: previous_package.as_ref().map(package_ref),
         changes: comparison.map(|c| c.summary),
-        translations: None,
+        translations: Some(translations(&built, dir)),
         validation: Some(ValidationSummary {
             warnings: report
                 .findings
@@ -208,6 +218,44 @@ pub fn build_country(
             .collect(),
         input_paths,
     })
+}
+
+/// Completeness per locale and stale rows, with file paths relative to the configs folder.
+fn translations(built: &Built, dir: &Path) -> Translations {
+    let locales = built
+        .languages
+        .completeness
+        .locales
+        .iter()
+        .map(|l| TranslationCompleteness {
+            locale: l.locale.clone(),
+            translated: l.translated,
+            total: l.total,
+            percent: format!("{:.1}", l.percent),
+            types: l
+                .types
+                .iter()
+                .map(|t| TypeCompleteness {
+                    label: t.label.clone(),
+                    translated: t.translated,
+                    total: t.total,
+                    percent: format!("{:.1}", t.percent),
+                })
+                .collect(),
+            code_lists_translated: l.code_lists.translated,
+            code_lists_total: l.code_lists.total,
+        })
+        .collect();
+    let stale = built
+        .languages
+        .files
+        .iter()
+        .flat_map(|(path, report)| {
+            let file = relative_path(path, dir);
+            report.stale.iter().map(move |p| format!("{file}: {p}"))
+        })
+        .collect();
+    Translations { locales, stale }
 }
 
 /// `E4014 dataElements abc "Age" at dataElements[3].id: message`

@@ -66,6 +66,8 @@ pub struct ReleaseOptions {
     pub jobs: usize,
     /// UIDs the target instance has, accepted as references (`--external`), for every country.
     pub external: Vec<String>,
+    /// Stale translation rows fail the country (`--strict`) instead of being listed as warnings.
+    pub strict: bool,
     pub context: Context,
 }
 

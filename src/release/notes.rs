@@ -23,8 +23,8 @@ pub struct NotesContext {
     pub previous: Option<PackageRef>,
     /// What changed since `previous` (needs a previous release and the diff).
     pub changes: Option<ChangeSummary>,
-    /// Completeness per locale (needs the translation module).
-    pub translations: Option<Vec<TranslationCompleteness>>,
+    /// Completeness per locale, and stale translation rows.
+    pub translations: Option<Translations>,
     /// Validation warnings (needs the validator).
     pub validation: Option<ValidationSummary>,
 }
@@ -79,13 +79,34 @@ pub struct BreakingChange {
     pub reason: String,
 }
 
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Translations {
+    /// One entry per locale the package carries besides its default.
+    pub locales: Vec<TranslationCompleteness>,
+    /// Translation rows not applied because their source text changed (`file: row N: ...`).
+    pub stale: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TranslationCompleteness {
     pub locale: String,
     pub translated: usize,
     pub total: usize,
-    /// Whole percent, rounded down (100 only when complete).
-    pub percent: usize,
+    /// One decimal, rounded down (`99.9`, `100.0` only when complete).
+    pub percent: String,
+    /// Per object type.
+    pub types: Vec<TypeCompleteness>,
+    /// ICD-O-3 code-list labels: counted apart, they stay English by design.
+    pub code_lists_translated: usize,
+    pub code_lists_total: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeCompleteness {
+    pub label: String,
+    pub translated: usize,
+    pub total: usize,
+    pub percent: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -227,12 +248,23 @@ mod tests {
                 reason: "option removed: stored data holds its code".into(),
             }],
         });
-        context.translations = Some(vec![TranslationCompleteness {
-            locale: "fr".into(),
-            translated: 9,
-            total: 10,
-            percent: 90,
-        }]);
+        context.translations = Some(Translations {
+            locales: vec![TranslationCompleteness {
+                locale: "fr".into(),
+                translated: 9,
+                total: 10,
+                percent: "90.0".into(),
+                types: vec![TypeCompleteness {
+                    label: "Data element".into(),
+                    translated: 4,
+                    total: 5,
+                    percent: "80.0".into(),
+                }],
+                code_lists_translated: 0,
+                code_lists_total: 1115,
+            }],
+            stale: vec!["fr.csv: row 12: stale".into()],
+        });
         context.validation = Some(ValidationSummary {
             warnings: vec![NoteFinding {
                 code: "W001".into(),
@@ -243,7 +275,16 @@ mod tests {
         let text = render(&context).unwrap();
         assert!(text.contains("| options | 2 | 1 | 3 |"), "{text}");
         assert!(text.contains("- **options** North (`abcdefghijk`): option removed"));
-        assert!(text.contains("| fr | 9 | 10 | 90 % |"));
+        assert!(text.contains("| fr | 9 | 10 | 90.0 % |"), "{text}");
+        assert!(
+            text.contains("| fr: Data element | 4 | 5 | 80.0 % |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("0 of 1115 ICD-O-3 code-list labels"),
+            "{text}"
+        );
+        assert!(text.contains("- fr.csv: row 12: stale"), "{text}");
         assert!(text.contains("- `W001` dataElements abcdefghijk: short name is long"));
         assert!(text.contains("Compared with the previous release"));
     }

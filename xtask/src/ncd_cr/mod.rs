@@ -8,6 +8,7 @@ mod common;
 mod option_sets;
 mod program;
 mod tables;
+mod translations;
 
 use crtk::package::uid::UidGenerator;
 use crtk::package::{Header, Package, to_canonical_string};
@@ -33,6 +34,7 @@ pub fn generate(data: &Path) -> Result<Package, String> {
     let mut package = Package::new(header());
     let option_sets = option_sets::add(&mut package, &data.join("ncd-cr"), &mut uids)?;
     program::add(&mut package, &spec, &option_sets, &mut uids)?;
+    translations::add(&mut package, &data.join("translations"))?;
     Ok(package)
 }
 

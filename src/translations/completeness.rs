@@ -1,0 +1,200 @@
+//! How much of a package is translated into each locale: count and percentage per object type.
+
+use super::texts::{ENGLISH_CODE_LISTS, texts};
+use crate::package::Package;
+use serde::Serialize;
+use std::fmt;
+
+/// Translation completeness of a package, for people ([`fmt::Display`]) and machines (serde).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Completeness {
+    /// The language the package's own texts are written in.
+    pub default_locale: String,
+    pub locales: Vec<LocaleCompleteness>,
+    /// What is not counted, and why.
+    pub not_counted: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LocaleCompleteness {
+    pub locale: String,
+    pub translated: usize,
+    pub total: usize,
+    pub percent: f64,
+    /// Per object type, in export order; types without texts are left out.
+    pub types: Vec<TypeCompleteness>,
+    /// The ICD-O-3 code-list labels, counted apart: they stay English by design.
+    pub code_lists: Count,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeCompleteness {
+    /// The package key (`dataElements`).
+    pub object_type: String,
+    /// What the translation sheet calls it (`Data element`).
+    pub label: String,
+    pub translated: usize,
+    pub total: usize,
+    pub percent: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Count {
+    pub translated: usize,
+    pub total: usize,
+}
+
+/// Percentage with one decimal, rounded down so that 99.96 % never shows as 100.0 %.
+fn percent(translated: usize, total: usize) -> f64 {
+    if total == 0 {
+        return 100.0;
+    }
+    ((translated as u128 * 1000) / total as u128) as f64 / 10.0
+}
+
+/// The completeness of `package` for each of `locales` (sorted, deduplicated).
+pub fn completeness(package: &Package, default_locale: &str, locales: &[String]) -> Completeness {
+    let texts = texts(package);
+    let mut locales: Vec<String> = locales.to_vec();
+    locales.sort();
+    locales.dedup();
+    let per_locale = locales
+        .iter()
+        .map(|locale| {
+            let mut types: Vec<TypeCompleteness> = Vec::new();
+            let mut code_lists = Count {
+                translated: 0,
+                total: 0,
+            };
+            for text in &texts {
+                let done = text.translation(locale).is_some();
+                if text.code_list {
+                    code_lists.total += 1;
+                    code_lists.translated += usize::from(done);
+                    continue;
+                }
+                let entry = match types.last_mut() {
+                    Some(t) if t.object_type == text.ty.kind => t,
+                    _ => {
+                        types.push(TypeCompleteness {
+                            object_type: text.ty.kind.to_string(),
+                            label: text.ty.label.to_string(),
+                            translated: 0,
+                            total: 0,
+                            percent: 0.0,
+                        });
+                        types.last_mut().expect("pushed")
+                    }
+                };
+                entry.total += 1;
+                entry.translated += usize::from(done);
+            }
+            for t in &mut types {
+                t.percent = percent(t.translated, t.total);
+            }
+            let total: usize = types.iter().map(|t| t.total).sum();
+            let translated: usize = types.iter().map(|t| t.translated).sum();
+            LocaleCompleteness {
+                locale: locale.clone(),
+                translated,
+                total,
+                percent: percent(translated, total),
+                types,
+                code_lists,
+            }
+        })
+        .collect();
+    Completeness {
+        default_locale: default_locale.to_string(),
+        locales: per_locale,
+        not_counted: vec![
+            format!(
+                "ICD-O-3 code-list labels (the options and option groups of {}) stay in English by design; they are counted apart as code_lists",
+                ENGLISH_CODE_LISTS.join(", ")
+            ),
+            "texts without any letter (codes such as 01 or +) read the same in every language"
+                .into(),
+        ],
+    }
+}
+
+impl fmt::Display for Completeness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for l in &self.locales {
+            writeln!(
+                f,
+                "translations {}: {}/{} texts ({:.1}%)",
+                l.locale, l.translated, l.total, l.percent
+            )?;
+            for t in &l.types {
+                writeln!(
+                    f,
+                    "  {:<24} {:>5}/{:<5} {:>5.1}%",
+                    t.label, t.translated, t.total, t.percent
+                )?;
+            }
+            writeln!(
+                f,
+                "  ICD-O-3 code-list labels: {}/{} translated; they stay English by design and are not counted",
+                l.code_lists.translated, l.code_lists.total
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn counts_per_type_and_sets_code_lists_apart() {
+        let package = Package::from_json(
+            r#"{"package": {"name": "t", "DHIS2Version": "2.42"},
+            "dataElements": [
+              {"id": "a0000000001", "name": "Age", "shortName": "Age", "formName": "01",
+               "translations": [{"locale": "fr", "property": "NAME", "value": "Âge"},
+                                {"locale": "fr", "property": "SHORT_NAME", "value": ""}]}],
+            "optionSets": [{"id": "s0000000001", "name": "CR - Topography"}],
+            "options": [{"id": "o0000000001", "name": "Lip", "optionSet": {"id": "s0000000001"},
+                         "translations": [{"locale": "fr", "property": "NAME", "value": "Lèvre"}]}]}"#,
+            Path::new("t.json"),
+        )
+        .unwrap();
+        let c = completeness(&package, "en", &["fr".into(), "es".into(), "fr".into()]);
+        assert_eq!(c.locales.len(), 2, "sorted and deduplicated");
+        let fr = &c.locales[1];
+        assert_eq!(fr.locale, "fr");
+        // Age NAME (done) and SHORT_NAME (empty value = missing); formName `01` is not counted;
+        // the option set's name is counted, the ICD-O-3 option is set apart.
+        let de = &fr.types[0];
+        assert_eq!(
+            (de.object_type.as_str(), de.translated, de.total),
+            ("dataElements", 1, 2)
+        );
+        assert_eq!(de.percent, 50.0);
+        assert_eq!((fr.translated, fr.total), (1, 3));
+        assert_eq!(
+            fr.code_lists,
+            Count {
+                translated: 1,
+                total: 1
+            }
+        );
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["locales"][1]["types"][0]["label"], "Data element");
+        assert_eq!(json["locales"][1]["percent"], 33.3);
+        assert!(json["not_counted"][0].as_str().unwrap().contains("ICD-O-3"));
+        assert!(c.to_string().contains("translations fr: 1/3 texts (33.3%)"));
+    }
+
+    #[test]
+    fn percentages_round_down() {
+        assert_eq!(percent(0, 0), 100.0);
+        assert_eq!(percent(1, 3), 33.3);
+        assert_eq!(percent(2, 3), 66.6);
+        assert_eq!(percent(9999, 10000), 99.9);
+        assert_eq!(percent(5, 5), 100.0);
+    }
+}

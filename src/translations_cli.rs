@@ -1,0 +1,108 @@
+//! `crtk translations ...`: argument handling and output for translation sheets.
+
+use clap::{Subcommand, ValueEnum};
+use crtk::build::{BuildOptions, build};
+use crtk::output::{refuse_inputs, write_atomic};
+use crtk::translations::{SheetFormat, check_locale, export, to_csv, to_xlsx};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum TranslationsCommand {
+    /// Write the sheet a translator fills: one row per translatable text of the built package
+    /// (object type, UID, object name, property, source text, current translation), grouped by type.
+    ///
+    /// The package is built from the config first, so the sheet lists the country's own texts too
+    /// and shows the translations the config's files already give. Without --out, CSV goes to
+    /// standard output.
+    Export {
+        /// The country config (YAML).
+        config: PathBuf,
+        /// The locale to translate into, as DHIS2 writes it (`fr`, `pt_BR`, `rw`).
+        #[arg(long)]
+        locale: String,
+        /// The sheet's format; default: from --out's extension (XLSX when it has none).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// The file to write.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Build on this base package instead of the one the config names.
+        #[arg(long, value_name = "FILE")]
+        base: Option<PathBuf>,
+        /// Also list the ICD-O-3 code-list labels (about 1,100 texts that stay English by design).
+        #[arg(long)]
+        include_code_lists: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Xlsx,
+    Csv,
+}
+
+pub fn run(command: TranslationsCommand) -> Result<ExitCode, String> {
+    let TranslationsCommand::Export {
+        config,
+        locale,
+        format,
+        out,
+        base,
+        include_code_lists,
+    } = command;
+    check_locale(&locale).map_err(|e| format!("--locale: {e}"))?;
+    let format = match (format, &out) {
+        (Some(f), _) => f,
+        (None, Some(path)) => match SheetFormat::from_path(path) {
+            Some(SheetFormat::Csv) => Format::Csv,
+            Some(SheetFormat::Yaml) => {
+                return Err(format!(
+                    "{}: crtk exports XLSX or CSV sheets; name a .xlsx or .csv file",
+                    path.display()
+                ));
+            }
+            _ => Format::Xlsx,
+        },
+        (None, None) => Format::Csv,
+    };
+    if format == Format::Xlsx && out.is_none() {
+        return Err("an XLSX sheet needs a file: add --out FILE.xlsx (or use --format csv for standard output)".into());
+    }
+    let options = BuildOptions {
+        base,
+        ..BuildOptions::default()
+    };
+    let built = build(&config, &options).map_err(|e| e.to_string())?;
+    let default = built.package.header.locale().unwrap_or("en").to_string();
+    if locale == default {
+        return Err(format!(
+            "--locale {locale} is the package's own language: choose the language to translate into"
+        ));
+    }
+    for line in built.languages.stale() {
+        eprintln!("warning: {line}");
+    }
+    let rows = export(&built.package, &locale, include_code_lists);
+    let bytes = match format {
+        Format::Csv => to_csv(&rows, &default, &locale),
+        Format::Xlsx => to_xlsx(&rows, &default, &locale)?,
+    };
+    match out {
+        Some(path) => {
+            refuse_inputs(&path, &built.inputs).map_err(|e| e.to_string())?;
+            write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
+            let translated = rows.iter().filter(|r| !r.translation.is_empty()).count();
+            println!(
+                "wrote {} ({} texts, {translated} already translated into {locale})",
+                path.display(),
+                rows.len()
+            );
+        }
+        None => std::io::stdout()
+            .write_all(&bytes)
+            .map_err(|e| format!("cannot write to standard output: {e}"))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
