@@ -2,18 +2,46 @@
 //! behave differently because a variable they use changed its source (or its name, or vanished).
 //!
 //! Variables are read from expressions with a small scanner of `#{..}`, `A{..}`, `V{..}` and `C{..}`
-//! (the DHIS2 rule-expression item syntax); rules written with the old quoted form
-//! (`d2:hasValue('name')`) are not scanned.
+//! (the DHIS2 rule-expression item syntax). The older quoted form, where a d2 function that takes a
+//! variable names it in quotes (`d2:hasValue('name')`, `d2:count('name')`, `d2:countIfValue('name', ..)`,
+//! `d2:countIfZeroPos('name')`, `d2:lastEventDate('name')`), is read as `#{name}`.
 
 use super::model::{ObjectChange, RuleImpact, Status, VariableChange};
 use crate::package::{Package, object_id, object_name};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The items an expression uses, written as in the expression (`#{age}`, `V{current_date}`).
+/// d2 functions whose first argument names a variable, in quotes, in older rules.
+const QUOTED_VARIABLE_FUNCTIONS: &[&str] = &[
+    "d2:hasValue",
+    "d2:count",
+    "d2:countIfValue",
+    "d2:countIfZeroPos",
+    "d2:lastEventDate",
+];
+
+/// The items an expression uses, written as in the expression (`#{age}`, `V{current_date}`);
+/// a quoted variable name of an older rule (`d2:hasValue('age')`) as `#{age}`.
 pub fn variables_in(expression: &str) -> BTreeSet<String> {
     let bytes = expression.as_bytes();
     let mut found = BTreeSet::new();
+    for function in QUOTED_VARIABLE_FUNCTIONS {
+        let mut rest = expression;
+        while let Some(at) = rest.find(function) {
+            rest = &rest[at + function.len()..];
+            // The name must end here (`d2:count` is not `d2:countIfValue`).
+            let Some(args) = rest.trim_start().strip_prefix('(') else {
+                continue;
+            };
+            let args = args.trim_start();
+            let Some(quote) = args.chars().next().filter(|c| *c == '\'' || *c == '"') else {
+                continue;
+            };
+            if let Some(end) = args[1..].find(quote) {
+                found.insert(format!("#{{{}}}", args[1..1 + end].trim()));
+            }
+        }
+    }
     let mut i = 0;
     while i + 1 < bytes.len() {
         let starts_item = matches!(bytes[i], b'#' | b'A' | b'V' | b'C')
@@ -141,8 +169,7 @@ fn flag_rules_using_changed_variables(
         return;
     }
     // Rules of either package (by id) and the variables they read, actions included.
-    let mut rules: BTreeMap<String, (String, BTreeSet<String>, &Map<String, Value>)> =
-        BTreeMap::new();
+    let mut rules: BTreeMap<String, RuleUse> = BTreeMap::new();
     for package in [old, new] {
         let mut action_text: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for action in package
@@ -215,6 +242,9 @@ fn flag_rules_using_changed_variables(
         impact.variables_changed.sort();
     }
 }
+
+/// A rule's program, the variable names it reads (condition and actions) and the rule itself.
+type RuleUse<'a> = (String, BTreeSet<String>, &'a Map<String, Value>);
 
 fn reference_id<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     object.get(key)?.get("id")?.as_str()
