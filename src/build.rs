@@ -40,6 +40,8 @@ pub struct Built {
     pub inputs: Vec<PathBuf>,
     /// The base package file read, or `None` when the build used the base shipped inside crtk.
     pub base_path: Option<PathBuf>,
+    /// Consequences the user must know about (the build still succeeded).
+    pub warnings: Vec<String>,
     /// Translation files imported, stale rows, completeness per locale.
     pub languages: LanguagesOutcome,
 }
@@ -69,6 +71,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
     let mut inputs = vec![config.path.clone()];
     inputs.extend(base.path.clone());
     let base_path = base.path.clone();
+    inputs.extend(config.data_files());
     let mut package = base.package;
     adapt::apply(&mut package, &config, &options.context)?;
     // Last: translations cover the texts every other adaptation produced.
@@ -80,6 +83,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
         file_name: format!("{name}.json"),
         inputs,
         base_path,
+        warnings: adapt::warnings(&config),
         languages,
     })
 }

@@ -210,6 +210,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 eprintln!("error: the package has validation errors; nothing was written");
                 return Ok(ExitCode::from(1));
             }
+            for warning in &built.warnings {
+                eprintln!("warning: {}: {warning}", config.display());
+            }
             let stale = built.languages.stale();
             let level = if strict { "error" } else { "warning" };
             for line in &stale {

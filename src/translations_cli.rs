@@ -31,7 +31,7 @@ pub enum TranslationsCommand {
         /// Build on this base package instead of the one the config names.
         #[arg(long, value_name = "FILE")]
         base: Option<PathBuf>,
-        /// Also list the ICD-O-3 code-list labels (about 1,100 texts that stay English by design).
+        /// Also list the ICD-O-3 code-list labels (about 1,250 texts that stay English by design).
         #[arg(long)]
         include_code_lists: bool,
     },

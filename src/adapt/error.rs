@@ -11,6 +11,9 @@ pub enum AdaptError {
         key: String,
         message: String,
     },
+    /// A data file the config names (areas, dictionary) holds something wrong.
+    #[error(transparent)]
+    Data(#[from] crate::config::areas::AreaError),
     /// The base package lacks something an adaptation needs.
     #[error("the base package {message}")]
     Base { message: String },

@@ -3,9 +3,14 @@
 //! They run in the order listed in [`apply`]; every new id comes from the one deterministic
 //! [`UidGenerator`](crate::package::uid::UidGenerator) of the build.
 
+mod access;
+pub mod address;
 mod error;
+pub mod identifiers;
 mod identity;
 pub mod languages;
+pub mod patient_id;
+mod source_types;
 
 pub use error::AdaptError;
 
@@ -26,5 +31,17 @@ pub fn apply(
     context: &Context,
 ) -> Result<(), AdaptError> {
     identity::apply(package, &config.config, context)?;
+    address::apply(package, config)?;
+    source_types::apply(package, config)?;
+    patient_id::apply(package, config)?;
+    identifiers::apply(package, config)?;
+    // Last: remapping covers the objects the adaptations above created.
+    access::apply(package, config)?;
     Ok(())
+}
+
+/// Warnings about a config that builds but has consequences the user must know (printed by the
+/// CLI; a build with warnings still succeeds).
+pub fn warnings(config: &LoadedConfig) -> Vec<String> {
+    patient_id::warnings(config)
 }

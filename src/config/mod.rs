@@ -4,9 +4,17 @@
 //! the closest valid one, with the line and column where it stands. Relative paths inside the config
 //! are resolved against the config's own folder.
 
+pub mod access;
+pub mod address;
+pub mod areas;
 mod error;
+pub mod identifiers;
 mod languages;
 mod validate;
+pub mod patient_id;
+pub mod schema;
+mod sections_check;
+pub mod source_types;
 
 pub use error::ConfigError;
 pub use languages::Languages;
@@ -26,6 +34,21 @@ pub struct CountryConfig {
     /// What validation accepts (external references, placeholders).
     #[serde(default)]
     pub validate: ValidateSettings,
+    /// The country's geography as cascading dropdowns.
+    #[serde(default)]
+    pub address: Option<address::AddressConfig>,
+    /// The local source types.
+    #[serde(default)]
+    pub source_types: Option<Vec<source_types::SourceType>>,
+    /// The Patient ID pattern.
+    #[serde(default)]
+    pub patient_id: Option<patient_id::PatientIdConfig>,
+    /// Extra person attributes (national ID, ...).
+    #[serde(default)]
+    pub identifiers: Vec<identifiers::Identifier>,
+    /// User groups, UID remapping, org unit assignment.
+    #[serde(default)]
+    pub access: Option<access::AccessConfig>,
     /// The default language and the translation files (see `languages.rs`).
     #[serde(default)]
     pub languages: Option<Languages>,
@@ -92,6 +115,15 @@ impl LoadedConfig {
     pub fn resolve(&self, relative: &Path) -> PathBuf {
         self.dir().join(relative)
     }
+
+    /// The data files the config names (area tables, dictionaries), resolved.
+    pub fn data_files(&self) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        if let Some(address) = &self.config.address {
+            files.extend(address.files().into_iter().map(|f| self.resolve(f)));
+        }
+        files
+    }
 }
 
 impl CountryConfig {
@@ -100,7 +132,9 @@ impl CountryConfig {
         let deserializer = serde_yaml::Deserializer::from_str(text);
         let config: CountryConfig = serde_path_to_error::deserialize(deserializer)
             .map_err(|e| ConfigError::from_serde(path, e))?;
+        schema::check(text, path)?;
         config.check(path)?;
+        config.check_sections(path)?;
         Ok(config)
     }
 

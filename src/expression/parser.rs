@@ -361,6 +361,13 @@ impl<'a> Parser<'a> {
         let r = self.c.scan_item_body()?;
         let raw = self.text(r);
         let kind = if is_tagged_uid_groups(raw) {
+            if let Some(tag) = unknown_tag(raw) {
+                return Err(ParseError::new(
+                    ParseErrorKind::InvalidName,
+                    Span::new(r.0, r.1),
+                    format!("Invalid Tag option: '{tag}'"),
+                ));
+            }
             ExprKind::DataItem {
                 sigil: item,
                 raw: raw.to_string(),
@@ -529,6 +536,19 @@ fn is_tagged_uid_groups(raw: &str) -> bool {
             ids.pop();
         }
         ids.iter().all(|id| *id == "*" || lexer::is_uid(id))
+    })
+}
+
+/// Tags allowed before `:` in a UID group.
+const TAGS: [&str; 4] = ["deGroup", "coGroup", "co", "PS_EVENTDATE"];
+
+/// The first `tag:` prefix of a UID-group body that is not a known tag. The engine fails on
+/// those, e.g. `#{name PS_EVENTDATE:}` (an empty UID list after any prefix passes the UID
+/// test, so the prefix is taken as a tag).
+fn unknown_tag(raw: &str) -> Option<&str> {
+    raw.split('.').find_map(|part| match part.find(':') {
+        Some(i) if i > 0 && !TAGS.contains(&&part[..i]) => Some(&part[..i]),
+        _ => None,
     })
 }
 
@@ -737,6 +757,11 @@ mod tests {
         assert_eq!(kind("V{foo}"), ParseErrorKind::UnknownProgramVariable);
         assert_eq!(kind("#{a(b)}"), ParseErrorKind::InvalidName);
         assert_eq!(kind("#{âge}"), ParseErrorKind::InvalidName);
+        assert_eq!(kind("#{my var PS_EVENTDATE:}"), ParseErrorKind::InvalidName);
+        assert_eq!(
+            p("#{PS_EVENTDATE:ABCDEFGHIJK}"),
+            "item{PS_EVENTDATE:ABCDEFGHIJK}"
+        );
         for bad in [
             "#{}",
             "#{a",

@@ -51,13 +51,15 @@ pub fn add(
     uids: &mut UidGenerator,
 ) -> Result<(), String> {
     let option_set = |row: &Row| -> Result<Option<Value>, String> {
-        match col(row, "option_set") {
-            "" => Ok(None),
-            name => option_sets
-                .get(name)
-                .map(|uid| Some(reference(uid)))
-                .ok_or_else(|| format!("{} names unknown option set {name}", col(row, "uid"))),
-        }
+        let name = match col(row, "option_set") {
+            "" => return Ok(None),
+            name if col(row, "value_type") == "MULTI_TEXT" => format!("{name}Multi"),
+            name => name.to_string(),
+        };
+        option_sets
+            .get(&name)
+            .map(|uid| Some(reference(uid)))
+            .ok_or_else(|| format!("{} names unknown option set {name}", col(row, "uid")))
     };
 
     for row in &spec.attributes {
