@@ -44,6 +44,10 @@ pub struct Built {
     pub warnings: Vec<String>,
     /// Translation files imported, stale rows, completeness per locale.
     pub languages: LanguagesOutcome,
+    /// The config the package was built from.
+    pub config: LoadedConfig,
+    /// The base before adaptation (validation compares CanReg5 codes with it).
+    pub base: Package,
 }
 
 impl Built {
@@ -72,7 +76,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
     inputs.extend(base.path.clone());
     let base_path = base.path.clone();
     inputs.extend(config.data_files());
-    let mut package = base.package;
+    let mut package = base.package.clone();
     adapt::apply(&mut package, &config, &options.context)?;
     // Last: translations cover the texts every other adaptation produced.
     let languages = languages::apply(&mut package, &config)?;
@@ -85,5 +89,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
         base_path,
         warnings: adapt::warnings(&config),
         languages,
+        config,
+        base: base.package,
     })
 }

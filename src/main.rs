@@ -200,6 +200,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let (built, report) =
                 validate_config(&config, &options, &external).map_err(|e| e.to_string())?;
+            for warning in &built.warnings {
+                eprintln!("warning: {}: {warning}", config.display());
+            }
             if !report.findings.is_empty() {
                 eprint!(
                     "{}",
@@ -209,9 +212,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             if report.errors() > 0 {
                 eprintln!("error: the package has validation errors; nothing was written");
                 return Ok(ExitCode::from(1));
-            }
-            for warning in &built.warnings {
-                eprintln!("warning: {}: {warning}", config.display());
             }
             let stale = built.languages.stale();
             let level = if strict { "error" } else { "warning" };

@@ -434,7 +434,7 @@ fn schema_violations_name_file_key_and_line() {
         "schema-levels",
         "address:\n  levels: [A, B, C, D, E, F, G]\n  areas:\n    tree: [{ code: '1', name: A }]\n",
         &[],
-        &["country.yaml:4:1: `address.levels`"],
+        &["country.yaml: `address.levels` has 7 levels: declare 1 to 6"],
     );
 }
 

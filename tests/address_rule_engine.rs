@@ -120,6 +120,28 @@ fn check(package: &Value, cascade: &Cascade, parents: &[(usize, Vec<String>, Vec
     }
     let results = engine.evaluate(package, PROGRAM, &cases);
     let n = cascade.fields.len();
+    // Only effects on the cascade's fields count: the base's own rules may act on others.
+    let on_cascade = |e: &&common::rule_engine::Effect| {
+        e.field
+            .as_deref()
+            .is_some_and(|f| cascade.fields.iter().any(|c| c == f))
+    };
+    let results: Vec<Vec<common::rule_engine::Effect>> = results
+        .into_iter()
+        .map(|effects| {
+            let errors: Vec<_> = effects
+                .iter()
+                .filter(|e| e.action_type == "ERROR")
+                .cloned()
+                .collect();
+            effects
+                .iter()
+                .filter(on_cascade)
+                .cloned()
+                .chain(errors)
+                .collect()
+        })
+        .collect();
     // Nothing selected: every child field hidden, no group shown.
     let empty = &results[0];
     assert!(

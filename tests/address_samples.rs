@@ -486,3 +486,35 @@ fn every_sample_declares_the_schema_for_editors() {
         assert!(schema_path.exists(), "{} resolves", schema_path.display());
     }
 }
+
+#[test]
+fn canreg5_demo_compound_dictionary_loads_as_two_levels() {
+    // The real CanReg5 demo dictionary (Uganda): #9 Address, 2-character districts and
+    // 3-character counties starting with their district's code.
+    let dir = temp_dir("canreg5-demo");
+    let dictionary = root().join("../shared/data/canreg5/trn-dictionary.txt");
+    std::fs::write(
+        dir.join("country.yaml"),
+        format!(
+            "country: {{ code: UG, name: Uganda }}\npackage: {{ version: 1.0.1-ug.1 }}\naddress:\n  code_length: 3\n  levels: [District, County]\n  areas:\n    canreg5: {{ file: '{}', dictionary: 9, category_length: 2 }}\n",
+            dictionary.display()
+        ),
+    )
+    .unwrap();
+    let package = build_package(&dir.join("country.yaml"), &dir.join("out"));
+    // Independent expectation: the demo's address table (code, name, level, parent_code).
+    let rows =
+        csv_rows("../shared/data/admin-areas/uganda-canreg5-demo/trn_address_dictionary.csv");
+    let expected: Vec<Expected> = rows
+        .iter()
+        .map(|r| Expected {
+            level: r["level"].parse::<usize>().unwrap() - 1,
+            code: r["code"].clone(),
+            name: r["name"].clone(),
+            parent: Some(r["parent_code"].clone()).filter(|p| !p.is_empty()),
+        })
+        .collect();
+    assert_eq!(expected.iter().filter(|e| e.level == 0).count(), 41);
+    assert_eq!(expected.iter().filter(|e| e.level == 1).count(), 202);
+    check_cascade(&package, &expected, &["District", "County"]);
+}

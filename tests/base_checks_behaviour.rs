@@ -130,18 +130,13 @@ impl CanReg5 {
 
 fn age_morphology(age: i64, m: i64) -> bool {
     (age <= 25 && [9730, 9823, 9890].contains(&m))
-        || (age >= 15
-            && [
-                8910, 8960, 8961, 8962, 8970, 8981, 8991, 9072, 9470, 9687,
-            ]
-            .contains(&m))
+        || (age >= 15 && [8910, 8960, 8961, 8962, 8970, 8981, 8991, 9072, 9470, 9687].contains(&m))
 }
 
 fn age_topography(age: i64, t: i64) -> bool {
     let g = t / 10;
     (age < 5 && (g == 53 || g == 61))
-        || (age < 20
-            && ([15, 19, 20, 21, 23, 24, 50, 53, 54, 55].contains(&g) || t == 384))
+        || (age < 20 && ([15, 19, 20, 21, 23, 24, 50, 53, 54, 55].contains(&g) || t == 384))
 }
 
 fn age_topography_morphology(age: i64, t: i64, m: i64) -> bool {
@@ -150,7 +145,7 @@ fn age_topography_morphology(age: i64, t: i64, m: i64) -> bool {
         || (age < 20 && g == 17 && m < 9590)
         || (age < 20 && (g == 33 || g == 34 || g == 18) && m / 10 != 824)
         || (age > 5 && (m == 9510 || m == 9512) && g == 69)
-        || ((age < 15 || age > 45) && g == 58 && m == 9100)
+        || (!(15..=45).contains(&age) && g == 58 && m == 9100)
 }
 
 fn basis(b: i64, m: i64, t: i64) -> bool {
@@ -160,8 +155,10 @@ fn basis(b: i64, m: i64, t: i64) -> bool {
         || (8270..=8281).contains(&m)
         || m == 8800
         || (m == 8720 && (t / 10 == 69 || t / 10 == 44))
-        || [9100, 8960, 9050, 9140, 9350, 9380, 9384, 9500, 9510, 9590, 9732, 9761, 9800]
-            .contains(&m)
+        || [
+            9100, 8960, 9050, 9140, 9350, 9380, 9384, 9500, 9510, 9590, 9732, 9761, 9800,
+        ]
+        .contains(&m)
         || (9530..=9539).contains(&m);
     !exempt && !(5..=8).contains(&b)
 }
@@ -187,13 +184,23 @@ fn grade(beh: i64, m: i64, grade: Option<i64>) -> Option<bool> {
     if [8631, 8634].contains(&m) && g != 3 {
         ok = false;
     }
-    if [8020, 8021, 8805, 9062, 9082, 9390, 9392, 9401, 9451, 9505, 9512].contains(&m) && g != 4 {
+    if [
+        8020, 8021, 8805, 9062, 9082, 9390, 9392, 9401, 9451, 9505, 9512,
+    ]
+    .contains(&m)
+        && g != 4
+    {
         ok = false;
     }
     if (5..=8).contains(&g) && m < 9590 {
         ok = false;
     }
-    if [9702, 9705, 9708, 9709, 9717, 9718, 9719, 9729, 9827, 9834, 9837].contains(&m) && g != 5 {
+    if [
+        9702, 9705, 9708, 9709, 9717, 9718, 9719, 9729, 9827, 9834, 9837,
+    ]
+    .contains(&m)
+        && g != 5
+    {
         ok = false;
     }
     if m == 9714 && ![4, 5, 7].contains(&g) {
@@ -237,31 +244,64 @@ fn histology_group(m: i64) -> i64 {
         1
     } else if r(8090, 8110) {
         2
-    } else if r(8140, 8149) || r(8160, 8162) || r(8190, 8221) || r(8260, 8337) || r(8350, 8551)
-        || r(8570, 8576) || r(8940, 8941)
+    } else if r(8140, 8149)
+        || r(8160, 8162)
+        || r(8190, 8221)
+        || r(8260, 8337)
+        || r(8350, 8551)
+        || r(8570, 8576)
+        || r(8940, 8941)
     {
         3
-    } else if r(8030, 8046) || r(8150, 8157) || r(8170, 8180) || r(8230, 8255) || r(8340, 8347)
-        || r(8560, 8562) || r(8580, 8671)
+    } else if r(8030, 8046)
+        || r(8150, 8157)
+        || r(8170, 8180)
+        || r(8230, 8255)
+        || r(8340, 8347)
+        || r(8560, 8562)
+        || r(8580, 8671)
     {
         4
     } else if r(8010, 8015) || r(8020, 8022) || m == 8050 {
         5
-    } else if r(8680, 8713) || r(8800, 8921) || r(8990, 8991) || r(9040, 9044) || r(9120, 9125)
-        || r(9130, 9136) || r(9141, 9252) || r(9370, 9373) || r(9540, 9582)
+    } else if r(8680, 8713)
+        || r(8800, 8921)
+        || r(8990, 8991)
+        || r(9040, 9044)
+        || r(9120, 9125)
+        || r(9130, 9136)
+        || r(9141, 9252)
+        || r(9370, 9373)
+        || r(9540, 9582)
     {
         6
     } else if r(9050, 9055) {
         7
-    } else if m == 9840 || r(9861, 9931) || r(9945, 9946) || m == 9950 || r(9961, 9964)
+    } else if m == 9840
+        || r(9861, 9931)
+        || r(9945, 9946)
+        || m == 9950
+        || r(9961, 9964)
         || r(9980, 9987)
     {
         8
-    } else if r(9670, 9699) || m == 9728 || r(9731, 9734) || r(9761, 9767) || m == 9769
-        || r(9823, 9826) || m == 9833 || m == 9836 || m == 9940
+    } else if r(9670, 9699)
+        || m == 9728
+        || r(9731, 9734)
+        || r(9761, 9767)
+        || m == 9769
+        || r(9823, 9826)
+        || m == 9833
+        || m == 9836
+        || m == 9940
     {
         9
-    } else if r(9700, 9719) || m == 9729 || m == 9768 || r(9827, 9831) || m == 9834 || m == 9837
+    } else if r(9700, 9719)
+        || m == 9729
+        || m == 9768
+        || r(9827, 9831)
+        || m == 9834
+        || m == 9837
         || m == 9948
     {
         10
@@ -271,15 +311,23 @@ fn histology_group(m: i64) -> i64 {
         12
     } else if r(9750, 9758) {
         13
-    } else if r(9590, 9591) || [9596, 9727, 9760, 9805, 9820, 9832, 9835, 9860, 9960, 9970, 9975, 9989]
+    } else if r(9590, 9591)
+        || [
+            9596, 9727, 9760, 9805, 9820, 9832, 9835, 9860, 9960, 9970, 9975, 9989,
+        ]
         .contains(&m)
         || r(9800, 9801)
     {
         14
     } else if m == 9140 {
         15
-    } else if r(8720, 8790) || r(8930, 8936) || r(8950, 8983) || r(9000, 9030) || r(9060, 9110)
-        || r(9260, 9365) || r(9380, 9539)
+    } else if r(8720, 8790)
+        || r(8930, 8936)
+        || r(8950, 8983)
+        || r(9000, 9030)
+        || r(9060, 9110)
+        || r(9260, 9365)
+        || r(9380, 9539)
     {
         16
     } else if r(8000, 8005) {
@@ -380,8 +428,11 @@ fn corpus(topographies: &[i64], morphologies: &[i64], cr: &CanReg5, n: usize) ->
     };
     let special_topographies = in_set(topographies, &|t| {
         let g = t / 10;
-        [15, 17, 18, 19, 20, 21, 23, 24, 33, 34, 38, 40, 41, 42, 44, 47, 49, 50, 53, 54, 55, 58, 61, 69, 70, 71, 72, 80]
-            .contains(&g)
+        [
+            15, 17, 18, 19, 20, 21, 23, 24, 33, 34, 38, 40, 41, 42, 44, 47, 49, 50, 53, 54, 55, 58,
+            61, 69, 70, 71, 72, 80,
+        ]
+        .contains(&g)
             || (51..=63).contains(&g)
     });
     let check_morphologies: BTreeSet<i64> = [
@@ -392,13 +443,20 @@ fn corpus(topographies: &[i64], morphologies: &[i64], cr: &CanReg5, n: usize) ->
         9948, 9084, 9714, 9940, 9650, 9740, 9840, 8010, 8050, 8140,
     ]
     .into_iter()
-    .chain((8140..=8149).chain(8150..=8154).chain(8240..=8249).chain(8270..=8281))
+    .chain(
+        (8140..=8149)
+            .chain(8150..=8154)
+            .chain(8240..=8249)
+            .chain(8270..=8281),
+    )
     .chain((9530..=9539).chain(9670..=9719))
     .collect();
     let special_morphologies = in_set(morphologies, &|m| {
         check_morphologies.contains(&m) || (22..=28).contains(&cr.family(m))
     });
-    let ages: Vec<i64> = vec![0, 4, 5, 6, 14, 15, 16, 19, 20, 25, 26, 39, 40, 45, 46, 99, 100];
+    let ages: Vec<i64> = vec![
+        0, 4, 5, 6, 14, 15, 16, 19, 20, 25, 26, 39, 40, 45, 46, 99, 100,
+    ];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut records = Vec::new();
     for i in 0..n {
@@ -417,19 +475,43 @@ fn corpus(topographies: &[i64], morphologies: &[i64], cr: &CanReg5, n: usize) ->
         } else {
             rng.below(101) as i64
         };
-        let behaviour = if rng.chance(50) { 3 } else { rng.below(3) as i64 };
+        let behaviour = if rng.chance(50) {
+            3
+        } else {
+            rng.below(3) as i64
+        };
         let grade = if behaviour != 3 && rng.chance(40) {
             None
         } else {
             Some(1 + rng.below(9) as i64)
         };
-        let (iy, im, id) = (2020 + rng.below(5) as i64, 1 + rng.below(12) as i64, 1 + rng.below(28) as i64);
+        let (iy, im, id) = (
+            2020 + rng.below(5) as i64,
+            1 + rng.below(12) as i64,
+            1 + rng.below(28) as i64,
+        );
         let (bm, bd) = (1 + rng.below(12) as i64, 1 + rng.below(28) as i64);
-        let true_age = if rng.chance(8) { (age + 1).min(100) } else { age };
-        let by = if (bm, bd) <= (im, id) { iy - true_age } else { iy - true_age - 1 };
+        let true_age = if rng.chance(8) {
+            (age + 1).min(100)
+        } else {
+            age
+        };
+        let by = if (bm, bd) <= (im, id) {
+            iy - true_age
+        } else {
+            iy - true_age - 1
+        };
         let previous = if rng.chance(40) {
-            let t = if rng.chance(50) { topography } else { rng.pick(topographies) };
-            let m = if rng.chance(30) { morphology } else { rng.pick(morphologies) };
+            let t = if rng.chance(50) {
+                topography
+            } else {
+                rng.pick(topographies)
+            };
+            let m = if rng.chance(30) {
+                morphology
+            } else {
+                rng.pick(morphologies)
+            };
             Some((t, m, "01"))
         } else {
             None
@@ -440,7 +522,13 @@ fn corpus(topographies: &[i64], morphologies: &[i64], cr: &CanReg5, n: usize) ->
             (None, _) => "01",
         };
         records.push(Record {
-            sex: if i % 25 == 0 { 9 } else if rng.chance(50) { 1 } else { 2 },
+            sex: if i % 25 == 0 {
+                9
+            } else if rng.chance(50) {
+                1
+            } else {
+                2
+            },
             age,
             dob: format!("{by:04}-{bm:02}-{bd:02}"),
             incidence: format!("{iy:04}-{im:02}-{id:02}"),
@@ -530,10 +618,10 @@ fn case(record: &Record, tumor_stage: &str) -> Value {
 fn assigned(result: &CaseResult) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for effect in &result.effects {
-        if effect.action_type == "ASSIGN" {
-            if let Some(field) = &effect.field {
-                out.insert(field.clone(), effect.data.clone().unwrap_or_default());
-            }
+        if effect.action_type == "ASSIGN"
+            && let Some(field) = &effect.field
+        {
+            out.insert(field.clone(), effect.data.clone().unwrap_or_default());
         }
     }
     out
@@ -578,11 +666,20 @@ fn checks_in_the_real_rule_engine_equal_canreg5() {
             .collect();
         assert!(errors.is_empty(), "rule errors for {record:?}: {errors:?}");
         let values = assigned(result);
-        let (t, m, b, s, a) = (record.topography, record.morphology, record.behaviour, record.sex, record.age);
+        let (t, m, b, s, a) = (
+            record.topography,
+            record.morphology,
+            record.behaviour,
+            record.sex,
+            record.age,
+        );
         let expected: BTreeMap<&str, Option<bool>> = BTreeMap::from([
             ("AgeMorphology", Some(age_morphology(a, m))),
             ("AgeTopography", Some(age_topography(a, t))),
-            ("AgeTopographyMorphology", Some(age_topography_morphology(a, t, m))),
+            (
+                "AgeTopographyMorphology",
+                Some(age_topography_morphology(a, t, m)),
+            ),
             ("Basis", Some(basis(record.basis, m, t))),
             ("Grade", grade(b, m, record.grade)),
             ("SexMorphology", Some(sex_morphology(&cr, s, m, b))),
@@ -598,7 +695,9 @@ fn checks_in_the_real_rule_engine_equal_canreg5() {
                 tally.agree += 1;
                 tally.flagged += usize::from(got == Some(true));
             } else {
-                tally.disagree.push(format!("{record:?}: engine {got:?}, CanReg5 {want:?}"));
+                tally
+                    .disagree
+                    .push(format!("{record:?}: engine {got:?}, CanReg5 {want:?}"));
             }
             if let Some(got) = got {
                 hisp.compare(check, record, got);
@@ -614,18 +713,27 @@ fn checks_in_the_real_rule_engine_equal_canreg5() {
                 tally.agree += 1;
                 tally.flagged += usize::from(want);
             } else {
-                tally.disagree.push(format!("{record:?}: engine {got:?}, expected {want}"));
+                tally
+                    .disagree
+                    .push(format!("{record:?}: engine {got:?}, expected {want}"));
             }
         }
         // Multiple primary.
         let tally = tallies.entry("MultiplePrimary").or_default();
-        let want = record.previous.map(|(pt, pm, _)| multiple_primary(pt, pm, t, m));
-        let got = values.get(MP_RESULT).map(|v| v.trim_matches('\'').to_string()).filter(|v| !v.is_empty());
+        let want = record
+            .previous
+            .map(|(pt, pm, _)| multiple_primary(pt, pm, t, m));
+        let got = values
+            .get(MP_RESULT)
+            .map(|v| v.trim_matches('\'').to_string())
+            .filter(|v| !v.is_empty());
         if want.map(str::to_string) == got {
             tally.agree += 1;
             tally.flagged += usize::from(want == Some("DUPLICATE_PRIMARY"));
         } else {
-            tally.disagree.push(format!("{record:?}: engine {got:?}, CanReg5 {want:?}"));
+            tally
+                .disagree
+                .push(format!("{record:?}: engine {got:?}, CanReg5 {want:?}"));
         }
         // Age at incidence (warning) and TUMOURID.
         let tally = tallies.entry("AgeIncidenceBirthDate").or_default();
@@ -638,17 +746,23 @@ fn checks_in_the_real_rule_engine_equal_canreg5() {
             tally.agree += 1;
             tally.flagged += usize::from(want);
         } else {
-            tally.disagree.push(format!("{record:?}: warning {got}, expected {want}"));
+            tally
+                .disagree
+                .push(format!("{record:?}: warning {got}, expected {want}"));
         }
         let tally = tallies.entry("TumourId").or_default();
         let want = format!("2024000101{}", record.tumor_number);
         if values.get(TUMOURID) == Some(&want) {
             tally.agree += 1;
         } else {
-            tally.disagree.push(format!("{record:?}: TUMOURID {:?}", values.get(TUMOURID)));
+            tally
+                .disagree
+                .push(format!("{record:?}: TUMOURID {:?}", values.get(TUMOURID)));
         }
         let tally = tallies.entry("DuplicateTumourNumber").or_default();
-        let want = record.previous.is_some_and(|(_, _, n)| n == record.tumor_number);
+        let want = record
+            .previous
+            .is_some_and(|(_, _, n)| n == record.tumor_number);
         let got = result
             .effects
             .iter()
@@ -657,19 +771,35 @@ fn checks_in_the_real_rule_engine_equal_canreg5() {
             tally.agree += 1;
             tally.flagged += usize::from(want);
         } else {
-            tally.disagree.push(format!("{record:?}: duplicate error {got}, expected {want}"));
+            tally.disagree.push(format!(
+                "{record:?}: duplicate error {got}, expected {want}"
+            ));
         }
     }
 
-    eprintln!("check                      agree  flagged  disagree   (of {} records)", records.len());
+    eprintln!(
+        "check                      agree  flagged  disagree   (of {} records)",
+        records.len()
+    );
     for (check, tally) in &tallies {
-        eprintln!("{check:26} {:6} {:8} {:9}", tally.agree, tally.flagged, tally.disagree.len());
+        eprintln!(
+            "{check:26} {:6} {:8} {:9}",
+            tally.agree,
+            tally.flagged,
+            tally.disagree.len()
+        );
     }
     hisp.report();
     let failures: Vec<String> = tallies
         .iter()
         .filter(|(_, t)| !t.disagree.is_empty())
-        .map(|(c, t)| format!("{c}: {} disagreements, e.g.\n  {}", t.disagree.len(), t.disagree[..t.disagree.len().min(3)].join("\n  ")))
+        .map(|(c, t)| {
+            format!(
+                "{c}: {} disagreements, e.g.\n  {}",
+                t.disagree.len(),
+                t.disagree[..t.disagree.len().min(3)].join("\n  ")
+            )
+        })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     for (check, tally) in &tallies {
@@ -708,7 +838,17 @@ mod hisp {
             .map(|h| h.trim().to_string())
             .collect();
         lines
-            .map(|l| headers.iter().cloned().zip(fields(l.trim_end_matches('\r')).into_iter().map(|f| f.trim().to_string())).collect())
+            .map(|l| {
+                headers
+                    .iter()
+                    .cloned()
+                    .zip(
+                        fields(l.trim_end_matches('\r'))
+                            .into_iter()
+                            .map(|f| f.trim().to_string()),
+                    )
+                    .collect()
+            })
             .collect()
     }
 
@@ -730,7 +870,10 @@ mod hisp {
             // (grade 4) and not 9714 in the T-cell list; HISP Rwanda (like the NCD_CR design)
             // follows a version with 9712/9714/9716/9724/9726 (T-cell) and 9737/9738/9811-9818
             // (B-cell).
-            "Grade" => [9390, 9712, 9714, 9716, 9724, 9726, 9737, 9738].contains(&m) || (9811..=9818).contains(&m),
+            "Grade" => {
+                [9390, 9712, 9714, 9716, 9724, 9726, 9737, 9738].contains(&m)
+                    || (9811..=9818).contains(&m)
+            }
             _ => false,
         }
     }
@@ -750,7 +893,10 @@ mod hisp {
             for (check, file) in [
                 ("AgeMorphology", "AgeMorphology_Rare.csv"),
                 ("AgeTopography", "AgeTopography_Rare.csv"),
-                ("AgeTopographyMorphology", "AgeTopographyMorphology_Rare.csv"),
+                (
+                    "AgeTopographyMorphology",
+                    "AgeTopographyMorphology_Rare.csv",
+                ),
                 ("Basis", "BasisMorphology_Query.csv"),
                 ("BasisTopography", "BasisMorphologyTopography_Query.csv"),
                 ("Grade", "Grade_Invalid.csv"),
@@ -769,12 +915,21 @@ mod hisp {
                 .flatten()
                 .filter_map(|r| r.get("Morphology").cloned())
                 .collect();
-            Oracle { tables, results: BTreeMap::new(), grade_covered, morphologies }
+            Oracle {
+                tables,
+                results: BTreeMap::new(),
+                grade_covered,
+                morphologies,
+            }
         }
 
         /// HISP's verdict where its table covers the record, else None.
         fn verdict(&self, check: &str, r: &Record) -> Option<bool> {
-            let (t, m, s) = (r.topography.to_string(), r.morphology.to_string(), r.sex.to_string());
+            let (t, m, s) = (
+                r.topography.to_string(),
+                r.morphology.to_string(),
+                r.sex.to_string(),
+            );
             let group = (r.topography / 10).to_string();
             let in_age = |row: &BTreeMap<String, String>| {
                 let (lo, hi) = age_range(&row["Age"]);
@@ -783,22 +938,36 @@ mod hisp {
             if r.age > 99 && check.starts_with("Age") {
                 return None; // HISP's age ranges stop at 99
             }
-            let uses_morphology = ["AgeMorphology", "AgeTopographyMorphology", "Basis", "Grade", "SexMorphology"];
+            let uses_morphology = [
+                "AgeMorphology",
+                "AgeTopographyMorphology",
+                "Basis",
+                "Grade",
+                "SexMorphology",
+            ];
             if uses_morphology.contains(&check) && !self.morphologies.contains(&m) {
                 return None;
             }
             let t_ = &self.tables;
             Some(match check {
-                "AgeMorphology" => t_[check].iter().any(|row| row["Morphology"] == m && in_age(row)),
-                "AgeTopography" => t_[check].iter().any(|row| row["Topography"] == t && in_age(row)),
-                "AgeTopographyMorphology" => t_[check]
+                "AgeMorphology" => t_[check]
                     .iter()
-                    .any(|row| row["Morphology"] == m && row["TopographyGroup"] == group && in_age(row)),
+                    .any(|row| row["Morphology"] == m && in_age(row)),
+                "AgeTopography" => t_[check]
+                    .iter()
+                    .any(|row| row["Topography"] == t && in_age(row)),
+                "AgeTopographyMorphology" => t_[check].iter().any(|row| {
+                    row["Morphology"] == m && row["TopographyGroup"] == group && in_age(row)
+                }),
                 "Basis" => {
                     let b = r.basis.to_string();
-                    t_["Basis"].iter().any(|row| row["BasisDiagnosis"] == b && row["Morphology"] == m)
+                    t_["Basis"]
+                        .iter()
+                        .any(|row| row["BasisDiagnosis"] == b && row["Morphology"] == m)
                         || t_["BasisTopography"].iter().any(|row| {
-                            row["BasisDiagnosis"] == b && row["Morphology"] == m && row["Topography"] == t
+                            row["BasisDiagnosis"] == b
+                                && row["Morphology"] == m
+                                && row["Topography"] == t
                         })
                 }
                 "Grade" => {
@@ -812,7 +981,9 @@ mod hisp {
                     })
                 }
                 "SexMorphology" => t_[check].iter().any(|row| {
-                    row["Sex"] == s && row["Morphology"] == m && row["Behaviour"] == r.behaviour.to_string()
+                    row["Sex"] == s
+                        && row["Morphology"] == m
+                        && row["Behaviour"] == r.behaviour.to_string()
                 }),
                 "SexTopography" => t_[check]
                     .iter()
@@ -846,7 +1017,11 @@ mod hisp {
             eprintln!("HISP Rwanda expansion       agree  disagree (documented conflicts)");
             for (check, (agree, dis)) in &self.results {
                 let undocumented = dis.iter().filter(|d| d.ends_with("[UNDOCUMENTED]")).count();
-                eprintln!("{check:26} {agree:6} {:9} ({} documented)", dis.len(), dis.len() - undocumented);
+                eprintln!(
+                    "{check:26} {agree:6} {:9} ({} documented)",
+                    dis.len(),
+                    dis.len() - undocumented
+                );
             }
             let codes: BTreeSet<String> = self
                 .results
@@ -874,7 +1049,101 @@ mod hisp {
                 undocumented.len(),
                 &undocumented[..undocumented.len().min(5)]
             );
-            assert!(self.results.len() >= 8, "HISP Rwanda overlaps only {:?}", self.results.keys());
+            assert!(
+                self.results.len() >= 8,
+                "HISP Rwanda overlaps only {:?}",
+                self.results.keys()
+            );
         }
     }
+}
+
+/// Source-stage link rules, the Site → Topography dropdown, the run / clear logic and the
+/// Follow-up date of death, on hand-made cases.
+#[test]
+fn identity_and_form_rules_in_the_real_rule_engine() {
+    const SOURCE_TUMOR_NUMBER: &str = "fID2of7Q8Jj";
+    const TUMOURIDSOURCETABLE: &str = "HxMFZcIIZpL";
+    const STATUS: &str = "nMpcjKFF5zt";
+    const DATE_OF_DEATH: &str = "hCJqPZcw2n6";
+    let base = base();
+    let program = base["programs"][0]["id"].as_str().unwrap().to_string();
+    let stage = |name: &str| -> String {
+        base["programStages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (tumor, source, follow_up) = (stage("Tumor"), stage("Source"), stage("Follow-up"));
+    let enrollment = json!({"attributes": {PATIENT_ID_TEA: "20250007", SEX_TEA: "2", DOB_TEA: "1960-03-15"},
+                            "enrollmentDate": "2025-02-01"});
+    let tumors = json!([
+        {"programStage": tumor, "eventDate": "2025-01-01", "dataValues": {TUMOR_NUMBER: "01"}},
+        {"programStage": tumor, "eventDate": "2025-01-10", "dataValues": {TUMOR_NUMBER: "02", "OrVAWBySU43": "01"}},
+    ]);
+    let source_case = |number: &str| {
+        json!({"enrollment": enrollment, "previousEvents": tumors,
+               "event": {"programStage": source, "eventDate": "2025-02-01", "dataValues": {SOURCE_TUMOR_NUMBER: number}}})
+    };
+    let cases = vec![
+        source_case("02"),
+        source_case("01"),
+        source_case("03"),
+        json!({"enrollment": enrollment, "event": {"programStage": tumor, "eventDate": "2025-02-01",
+               "dataValues": {SITE: "50", TUMOR_NUMBER: "01", RUN_CHECKS: "false"}}}),
+        json!({"enrollment": enrollment, "event": {"programStage": follow_up, "eventDate": "2025-02-01",
+               "dataValues": {STATUS: "2"}}}),
+        json!({"enrollment": enrollment, "event": {"programStage": follow_up, "eventDate": "2025-02-01",
+               "dataValues": {STATUS: "1"}}}),
+    ];
+    let results = RuleEngine::get().evaluate_cases(&base, &program, &cases);
+    let has = |i: usize, kind: &str, field: &str| {
+        results[i]
+            .effects
+            .iter()
+            .any(|e| e.action_type == kind && e.field.as_deref() == Some(field))
+    };
+    for (i, number, error) in [(0, "02", false), (1, "01", false), (2, "03", true)] {
+        assert_eq!(
+            has(i, "SHOWERROR", SOURCE_TUMOR_NUMBER),
+            error,
+            "source tumour number {number}"
+        );
+        assert_eq!(
+            assigned(&results[i])
+                .get(TUMOURIDSOURCETABLE)
+                .map(String::as_str),
+            Some(format!("2025000701{number}").as_str())
+        );
+    }
+    // Site 50 shows the breast topographies only; unticked checks clear every flag.
+    let groups: HashMap<&str, &str> = base["optionGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["id"].as_str().unwrap(), g["code"].as_str().unwrap()))
+        .collect();
+    let shown: Vec<&str> = results[3]
+        .effects
+        .iter()
+        .filter(|e| e.action_type == "SHOWOPTIONGROUP")
+        .map(|e| groups[e.option_group.as_deref().unwrap()])
+        .collect();
+    assert_eq!(shown, vec!["CR_TOPOGRAPHY_SITE_50"]);
+    let values = assigned(&results[3]);
+    for (_, flag) in FLAGS {
+        assert_eq!(
+            values.get(flag).map(String::as_str),
+            Some("false"),
+            "{flag} not cleared"
+        );
+    }
+    assert!(has(3, "HIDEFIELD", RUN_TM) && has(3, "HIDEFIELD", RUN_MP));
+    assert!(has(4, "SETMANDATORYFIELD", DATE_OF_DEATH) && !has(4, "HIDEFIELD", DATE_OF_DEATH));
+    assert!(has(5, "HIDEFIELD", DATE_OF_DEATH) && !has(5, "SETMANDATORYFIELD", DATE_OF_DEATH));
 }

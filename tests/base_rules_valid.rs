@@ -66,7 +66,10 @@ fn every_rule_expression_is_valid_in_the_real_rule_engine() {
             rule["id"],
             rule["name"]
         );
-        origin.push(format!("condition of rule {} ({})", rule["id"], rule["name"]));
+        origin.push(format!(
+            "condition of rule {} ({})",
+            rule["id"], rule["name"]
+        ));
         expressions.push((condition, ExprKind::Condition));
     }
     for action in base["programRuleActions"].as_array().unwrap() {
@@ -78,7 +81,11 @@ fn every_rule_expression_is_valid_in_the_real_rule_engine() {
             expressions.push((data.to_string(), ExprKind::Data));
         }
     }
-    assert!(expressions.len() > 500, "only {} expressions", expressions.len());
+    assert!(
+        expressions.len() > 500,
+        "only {} expressions",
+        expressions.len()
+    );
     let verdicts = RuleEngine::get().validate(&base, &expressions);
     let failures: Vec<String> = verdicts
         .iter()

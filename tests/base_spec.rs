@@ -97,7 +97,9 @@ fn every_published_attribute_and_data_element_is_in_the_base() {
     assert_eq!(rows.len(), 48);
     for row in &rows {
         let uid = &row["uid"];
-        let de = des.get(uid).unwrap_or_else(|| panic!("data element {uid} missing"));
+        let de = des
+            .get(uid)
+            .unwrap_or_else(|| panic!("data element {uid} missing"));
         assert_eq!(de["name"], row["name"].as_str(), "{uid}");
         assert_eq!(de["valueType"], row["value_type"].as_str(), "{uid}");
         let stage = &stages[&row["stage"]];
@@ -119,7 +121,11 @@ fn every_published_attribute_and_data_element_is_in_the_base() {
                 .find(|s| s["name"] == row["section"].as_str())
                 .unwrap_or_else(|| panic!("no section {} in {}", row["section"], row["stage"]));
             assert!(
-                section["dataElements"].as_array().unwrap().iter().any(|d| id(d) == uid),
+                section["dataElements"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|d| id(d) == uid),
                 "{uid} not in section {}",
                 row["section"]
             );
@@ -150,10 +156,18 @@ fn every_published_attribute_and_data_element_is_in_the_base() {
         .iter()
         .filter(|a| a["programRuleActionType"] == "HIDESECTION")
         .filter(|a| rules[id(&a["programRule"])]["condition"] == "true")
-        .map(|a| sections[id(&a["programStageSection"])]["name"].as_str().unwrap().to_string())
+        .map(|a| {
+            sections[id(&a["programStageSection"])]["name"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     for (_, section) in hidden {
-        assert!(always_hidden.contains(&section), "section {section} is not hidden");
+        assert!(
+            always_hidden.contains(&section),
+            "section {section} is not hidden"
+        );
     }
 }
 
@@ -166,7 +180,10 @@ fn every_published_option_code_is_in_the_base() {
     let mut type_by_title: HashMap<String, String> = HashMap::new();
     for set in sets.values() {
         let title = set["name"].as_str().unwrap().to_string();
-        type_by_title.insert(title.clone(), set["valueType"].as_str().unwrap().to_string());
+        type_by_title.insert(
+            title.clone(),
+            set["valueType"].as_str().unwrap().to_string(),
+        );
         let codes = set["options"]
             .as_array()
             .unwrap()
@@ -178,7 +195,11 @@ fn every_published_option_code_is_in_the_base() {
     let titles: HashMap<String, String> = spec("option_set_value_types.csv")
         .into_iter()
         .map(|r| {
-            assert_eq!(type_by_title[&r["option_set_title"]], r["value_type"], "{}", r["option_set_title"]);
+            assert_eq!(
+                type_by_title[&r["option_set_title"]], r["value_type"],
+                "{}",
+                r["option_set_title"]
+            );
             (r["option_set_name"].clone(), r["option_set_title"].clone())
         })
         .collect();
@@ -225,10 +246,24 @@ fn site_option_groups_cover_every_topography_once() {
     let mut seen = BTreeMap::new();
     for group in groups {
         for option in group["options"].as_array().unwrap() {
-            let code: u32 = options[id(option)]["code"].as_str().unwrap().parse().unwrap();
-            let site = group["code"].as_str().unwrap().trim_start_matches("CR_TOPOGRAPHY_SITE_");
-            assert_eq!(code / 10, site.parse::<u32>().unwrap(), "{code} in site {site}");
-            assert!(seen.insert(code, site.to_string()).is_none(), "{code} in two groups");
+            let code: u32 = options[id(option)]["code"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let site = group["code"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("CR_TOPOGRAPHY_SITE_");
+            assert_eq!(
+                code / 10,
+                site.parse::<u32>().unwrap(),
+                "{code} in site {site}"
+            );
+            assert!(
+                seen.insert(code, site.to_string()).is_none(),
+                "{code} in two groups"
+            );
         }
     }
     assert_eq!(seen.len(), 331);
@@ -246,12 +281,24 @@ fn site_option_groups_cover_every_topography_once() {
 fn published_rule_uids_user_groups_and_package_conventions() {
     let base = base();
     let rules = by_id(&base, "programRules");
-    for row in spec("program_rules.csv").iter().filter(|r| !r["uid"].is_empty()) {
-        let rule = rules.get(&row["uid"]).unwrap_or_else(|| panic!("rule {} ({}) missing", row["uid"], row["name"]));
+    for row in spec("program_rules.csv")
+        .iter()
+        .filter(|r| !r["uid"].is_empty())
+    {
+        let rule = rules
+            .get(&row["uid"])
+            .unwrap_or_else(|| panic!("rule {} ({}) missing", row["uid"], row["name"]));
         assert_eq!(rule["name"], row["name"].as_str());
     }
-    let names: BTreeSet<&str> = rules.values().map(|r| r["name"].as_str().unwrap()).collect();
-    assert_eq!(names.len(), rules.len(), "rule names must be unique per program");
+    let names: BTreeSet<&str> = rules
+        .values()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names.len(),
+        rules.len(),
+        "rule names must be unique per program"
+    );
 
     let groups: BTreeMap<&str, &str> = base["userGroups"]
         .as_array()
@@ -264,7 +311,12 @@ fn published_rule_uids_user_groups_and_package_conventions() {
         vec!["CR - Access", "CR - Admin", "CR - Data Capture"]
     );
     let program = &base["programs"][0];
-    let access = |group: &str| program["sharing"]["userGroups"][groups[group]]["access"].as_str().unwrap().to_string();
+    let access = |group: &str| {
+        program["sharing"]["userGroups"][groups[group]]["access"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(access("CR - Admin"), "rw------");
     assert_eq!(access("CR - Access"), "r-r-----");
     assert_eq!(access("CR - Data Capture"), "r-rw----");
@@ -273,10 +325,30 @@ fn published_rule_uids_user_groups_and_package_conventions() {
         match value {
             Value::Object(map) => {
                 for (key, v) in map {
-                    let stripped = ["created", "lastUpdated", "createdBy", "lastUpdatedBy", "user", "href", "access", "favorites"];
+                    let stripped = [
+                        "created",
+                        "lastUpdated",
+                        "createdBy",
+                        "lastUpdatedBy",
+                        "user",
+                        "href",
+                        "access",
+                        "favorites",
+                    ];
                     let in_sharing = path.contains("/sharing");
-                    if (stripped.contains(&key.as_str()) && !(in_sharing && key == "access") && path != "/package")
-                        || key.starts_with("display") && !["displayInList", "displayInListNoProgram", "displayFrontPageList", "displayIncidentDate", "displayInReports", "displayGenerateEventBox"].contains(&key.as_str())
+                    if (stripped.contains(&key.as_str())
+                        && !(in_sharing && key == "access")
+                        && path != "/package")
+                        || key.starts_with("display")
+                            && ![
+                                "displayInList",
+                                "displayInListNoProgram",
+                                "displayFrontPageList",
+                                "displayIncidentDate",
+                                "displayInReports",
+                                "displayGenerateEventBox",
+                            ]
+                            .contains(&key.as_str())
                     {
                         found.push(format!("{path}/{key}"));
                     }
@@ -292,6 +364,13 @@ fn published_rule_uids_user_groups_and_package_conventions() {
     }
     let mut found = Vec::new();
     walk("", &base, &mut found);
-    assert!(found.is_empty(), "fields official packages strip, or a foreign owner: {:?}", &found[..found.len().min(10)]);
-    assert!(base_text().len() < 4 * 1024 * 1024, "the base is over 4 MiB");
+    assert!(
+        found.is_empty(),
+        "fields official packages strip, or a foreign owner: {:?}",
+        &found[..found.len().min(10)]
+    );
+    assert!(
+        base_text().len() < 4 * 1024 * 1024,
+        "the base is over 4 MiB"
+    );
 }

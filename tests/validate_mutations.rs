@@ -162,12 +162,7 @@ fn valid() -> Value {
     push(
         &mut v,
         "programRules",
-        rule(
-            "RuleHide001",
-            "Hide grade",
-            "d2:hasValue(#{sex}) && #{sex} == 1",
-            &[],
-        ),
+        rule("RuleHide001", "Hide grade", "d2:hasValue(#{sex})", &[]),
     );
     push(
         &mut v,

@@ -51,6 +51,8 @@ enum Field {
 
 /// Compiles `tree` into `package` on the field `target`, with UIDs in `namespace`.
 /// Errors are messages about the base package (the target and where it stands).
+// Levels index several parallel lists (fields, sets, level names), hence the index loops.
+#[allow(clippy::needless_range_loop)]
 pub fn compile(
     package: &mut Package,
     tree: &AreaTree,

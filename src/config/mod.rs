@@ -10,11 +10,11 @@ pub mod areas;
 mod error;
 pub mod identifiers;
 mod languages;
-mod validate;
 pub mod patient_id;
 pub mod schema;
 mod sections_check;
 pub mod source_types;
+mod validate;
 
 pub use error::ConfigError;
 pub use languages::Languages;
@@ -132,9 +132,10 @@ impl CountryConfig {
         let deserializer = serde_yaml::Deserializer::from_str(text);
         let config: CountryConfig = serde_path_to_error::deserialize(deserializer)
             .map_err(|e| ConfigError::from_serde(path, e))?;
-        schema::check(text, path)?;
         config.check(path)?;
         config.check_sections(path)?;
+        // Last, so the typed checks' more specific messages come first.
+        schema::check(text, path)?;
         Ok(config)
     }
 

@@ -1,10 +1,11 @@
 //! CanReg5 alignment of a country build: the ICD-O-3, sex, behaviour, basis and grade codes equal
 //! the base's (CR901); address codes fit the configured CanReg5 length (CR902).
 
+use super::fast::FastMap;
 use super::{Ctx, objects, ref_ids, str_prop};
 use crate::package::Package;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The base option sets whose codes are CanReg5 dictionary codes (NCD_CR; DOMAIN.md §2, §3:
 /// "do not change the Sex/topography/morphology/behaviour/basis/grade codes").
@@ -17,13 +18,26 @@ pub const ALIGNED_SETS: &[(&str, &str)] = &[
     ("ikLXIQNi8If", "sex"),
 ];
 
-/// The option codes of each set in `package` (by the set's `options` list).
-fn set_codes(package: &Package) -> HashMap<&str, BTreeSet<String>> {
-    let codes: HashMap<&str, &str> = objects(package, "options")
-        .filter_map(|(_, o)| Some((str_prop(o, "id")?, str_prop(o, "code")?)))
+/// The option codes of the sets `wanted` in `package` (by each set's `options` list).
+fn set_codes<'p>(package: &'p Package, wanted: &[&str]) -> FastMap<&'p str, BTreeSet<String>> {
+    let sets: Vec<&serde_json::Map<String, Value>> = objects(package, "optionSets")
+        .map(|(_, s)| s)
+        .filter(|s| str_prop(s, "id").is_some_and(|id| wanted.contains(&id)))
         .collect();
-    objects(package, "optionSets")
-        .filter_map(|(_, s)| {
+    let members: FastMap<&str, ()> = sets
+        .iter()
+        .flat_map(|s| ref_ids(s, "options"))
+        .map(|o| (o, ()))
+        .collect();
+    let codes: FastMap<&str, &str> = objects(package, "options")
+        .filter_map(|(_, o)| {
+            let id = str_prop(o, "id")?;
+            members.contains_key(id).then_some(())?;
+            Some((id, str_prop(o, "code")?))
+        })
+        .collect();
+    sets.into_iter()
+        .filter_map(|s| {
             let id = str_prop(s, "id")?;
             let set = ref_ids(s, "options")
                 .into_iter()
@@ -36,7 +50,8 @@ fn set_codes(package: &Package) -> HashMap<&str, BTreeSet<String>> {
 
 /// The codes of the base's aligned sets present in `base`.
 pub fn aligned_codes(base: &Package) -> BTreeMap<String, (String, BTreeSet<String>)> {
-    let codes = set_codes(base);
+    let wanted: Vec<&str> = ALIGNED_SETS.iter().map(|(id, _)| *id).collect();
+    let codes = set_codes(base, &wanted);
     ALIGNED_SETS
         .iter()
         .filter_map(|(id, label)| {
@@ -50,7 +65,13 @@ pub fn aligned_codes(base: &Package) -> BTreeMap<String, (String, BTreeSet<Strin
 pub(super) fn run(ctx: &mut Ctx) {
     let package = ctx.package;
     if !ctx.options.canreg_codes.is_empty() {
-        let codes = set_codes(package);
+        let wanted: Vec<&str> = ctx
+            .options
+            .canreg_codes
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let codes = set_codes(package, &wanted);
         for (set_id, (label, base_codes)) in &ctx.options.canreg_codes {
             let Some((si, set)) =
                 objects(package, "optionSets").find(|(_, s)| str_prop(s, "id") == Some(set_id))
@@ -79,16 +100,12 @@ pub(super) fn run(ctx: &mut Ctx) {
         }
     }
     if let Some(rule) = &ctx.options.address {
-        let options: HashMap<&str, (usize, &serde_json::Map<String, Value>)> =
-            objects(package, "options")
-                .filter_map(|(i, o)| Some((str_prop(o, "id")?, (i, o))))
-                .collect();
         for set_id in &rule.option_set_ids {
             let Some(set) = ctx.get("optionSets", set_id) else {
                 continue;
             };
             for oid in ref_ids(set, "options") {
-                let Some((i, option)) = options.get(oid) else {
+                let Some((i, option)) = ctx.locate("options", oid) else {
                     continue;
                 };
                 let Some(code) = str_prop(option, "code") else {

@@ -4,10 +4,10 @@
 //! value types, constants, environment variables) (CR601, CR602); flat `||`/`&&` chains over 64
 //! terms (CR603); variables no expression uses (CR604).
 
+use super::fast::{FastMap, FastSet};
 use super::{Ctx, objects, ref_id, str_prop};
 use crate::expression::{self, ExpressionKind, ItemStore};
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
 
 /// DHIS2 2.42 overflowed its stack on longer flat chains (NCD_CR 1.0.1 release note).
 pub const MAX_FLAT_CHAIN: usize = 64;
@@ -24,11 +24,12 @@ const DATA_ACTIONS: &[&str] = &[
     "SCHEDULEMESSAGE",
 ];
 
-/// The value type DHIS2 gives a rule variable in the validation store: the variable's own
-/// `valueType` when set, else its data element's or attribute's, else TEXT.
+/// The value type DHIS2 gives a rule variable in the validation store (dhis2-core
+/// `getItemStore`): its data element's or attribute's value type; for CALCULATED_VALUE its own
+/// `valueType`; TEXT when unknown.
 fn variable_type<'a>(ctx: &Ctx<'a>, var: &'a Map<String, Value>) -> &'a str {
-    if let Some(t) = str_prop(var, "valueType") {
-        return t;
+    if str_prop(var, "programRuleVariableSourceType") == Some("CALCULATED_VALUE") {
+        return str_prop(var, "valueType").unwrap_or("TEXT");
     }
     let field = ref_id(var, "dataElement")
         .and_then(|id| ctx.get("dataElements", id))
@@ -43,12 +44,12 @@ fn variable_type<'a>(ctx: &Ctx<'a>, var: &'a Map<String, Value>) -> &'a str {
 
 /// The item store for each program: its rule variables, the package's constants and DHIS2's
 /// environment variables.
-pub fn stores(ctx: &Ctx) -> HashMap<String, ItemStore> {
+pub fn stores(ctx: &Ctx) -> FastMap<String, ItemStore> {
     let package = ctx.package;
     let constants: Vec<&str> = objects(package, "constants")
         .filter_map(|(_, c)| str_prop(c, "id"))
         .collect();
-    let mut stores: HashMap<String, ItemStore> = HashMap::new();
+    let mut stores: FastMap<String, ItemStore> = FastMap::default();
     let base = || {
         let mut s = ItemStore::new();
         for c in &constants {
@@ -74,6 +75,17 @@ pub fn stores(ctx: &Ctx) -> HashMap<String, ItemStore> {
     stores
 }
 
+/// The item store DHIS2 validates the expressions of program `program_id` with.
+pub fn program_item_store(package: &crate::package::Package, program_id: &str) -> ItemStore {
+    let options = super::Options::default();
+    let ctx = Ctx::new(package, &options);
+    match stores(&ctx).remove(program_id) {
+        Some(store) => store,
+        // Not `unwrap_or_default`: the default store lacks DHIS2's environment variables.
+        None => ItemStore::new(),
+    }
+}
+
 pub(super) fn run(ctx: &mut Ctx) {
     let package = ctx.package;
     let stores = stores(ctx);
@@ -87,8 +99,8 @@ pub(super) fn run(ctx: &mut Ctx) {
         s
     };
     // Names used per program.
-    let mut used: HashMap<&str, HashSet<String>> = HashMap::new();
-    let mut rule_program: HashMap<&str, &str> = HashMap::new();
+    let mut used: FastMap<&str, FastSet<String>> = FastMap::default();
+    let mut rule_program: FastMap<&str, &str> = FastMap::default();
     for (i, rule) in objects(package, "programRules") {
         let program = ref_id(rule, "program");
         if let (Some(id), Some(p)) = (str_prop(rule, "id"), program) {
@@ -171,7 +183,7 @@ fn check_expression(
     text: &str,
     expression_kind: ExpressionKind,
     store: &ItemStore,
-) -> HashSet<String> {
+) -> FastSet<String> {
     let code = match expression_kind {
         ExpressionKind::Condition => "CR601",
         ExpressionKind::Data => "CR602",
@@ -237,8 +249,8 @@ fn check_expression(
 
 /// The names an unparseable expression mentions (`#{x}`, `A{x}`, `'x'`), so that a syntax
 /// error is not also reported as unused variables.
-fn names_in_text(text: &str) -> HashSet<String> {
-    let mut names = HashSet::new();
+fn names_in_text(text: &str) -> FastSet<String> {
+    let mut names = FastSet::default();
     for open in ["#{", "A{"] {
         for (start, _) in text.match_indices(open) {
             let rest = &text[start + 2..];

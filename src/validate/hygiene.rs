@@ -5,22 +5,27 @@
 //! The warnings are summarised per type (one finding naming the first object and the count), so
 //! that a package exported raw from an instance yields a readable report.
 
+use super::fast::FastMap;
 use super::schema::{Node, class_of, schemas};
 use super::{Ctx, objects, str_prop};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-/// Fields the official packages strip (DOMAIN.md §4), besides every `display*` field.
-const STRIPPED: &[&str] = &[
-    "created",
-    "lastUpdated",
-    "createdBy",
-    "lastUpdatedBy",
-    "user",
-    "href",
-    "access",
-    "favorites",
-];
+// Fields the official packages strip (DOMAIN.md §4): see `is_stripped`, plus `display*` copies.
+
+fn is_stripped(key: &str) -> bool {
+    matches!(
+        key,
+        "created"
+            | "lastUpdated"
+            | "createdBy"
+            | "lastUpdatedBy"
+            | "user"
+            | "href"
+            | "access"
+            | "favorites"
+    )
+}
 
 /// A placeholder option of the base (`PLACEHOLDER_1`, "Placeholder - 1").
 pub fn is_placeholder(option: &Map<String, Value>) -> bool {
@@ -33,7 +38,7 @@ pub fn is_placeholder(option: &Map<String, Value>) -> bool {
 fn is_display_copy(
     key: &str,
     map: &Map<String, Value>,
-    properties: Option<&std::collections::HashMap<String, Node>>,
+    properties: Option<&FastMap<String, Node>>,
 ) -> bool {
     let Some(rest) = key.strip_prefix("display") else {
         return false;
@@ -65,7 +70,7 @@ pub(super) fn run(ctx: &mut Ctx) {
         .filter_map(|(_, g)| str_prop(g, "id"))
         .collect();
     // The package owner: the most common sharing owner.
-    let mut owners: HashMap<&str, usize> = HashMap::new();
+    let mut owners: FastMap<&str, usize> = FastMap::default();
     for kind in package.kinds() {
         for (_, map) in objects(package, kind) {
             if let Some(owner) = map
@@ -97,7 +102,7 @@ pub(super) fn run(ctx: &mut Ctx) {
         };
         for (i, map) in objects(package, kind) {
             for key in map.keys() {
-                if STRIPPED.contains(&key.as_str()) || is_display_copy(key, map, properties) {
+                if is_stripped(key) || is_display_copy(key, map, properties) {
                     tally("CR801", key.clone(), i, map, format!("{kind}[{i}].{key}"));
                 }
             }

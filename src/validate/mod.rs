@@ -8,6 +8,7 @@
 
 mod canreg;
 mod expressions;
+mod fast;
 pub mod finding;
 mod hygiene;
 mod option_sets;
@@ -21,13 +22,15 @@ mod structure;
 mod text_pattern;
 mod translations;
 
+pub use expressions::{MAX_FLAT_CHAIN, program_item_store};
 pub use finding::{Finding, ObjectRef, Report, Severity};
 pub use references::DEFAULT_EXTERNAL;
 pub use run::{validate_config, validate_file};
 
 use crate::package::Package;
+use fast::FastMap;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the caller knows beyond the package itself.
 #[derive(Debug, Clone, Default)]
@@ -62,21 +65,50 @@ impl Options {
     }
 }
 
+/// One family of checks.
+type Family = fn(&mut Ctx);
+
 /// Validates a package. `source` names it in the report (a file path).
 pub fn validate(package: &Package, options: &Options, source: &str) -> Report {
+    let timing = std::env::var_os("CRTK_VALIDATE_TIMING").is_some();
+    let start = std::time::Instant::now();
     let mut ctx = Ctx::new(package, options);
-    structure::run(&mut ctx);
-    references::run(&mut ctx);
-    option_sets::run(&mut ctx);
-    text_pattern::run(&mut ctx);
-    program_rules::run(&mut ctx);
-    expressions::run(&mut ctx);
-    translations::run(&mut ctx);
-    hygiene::run(&mut ctx);
-    canreg::run(&mut ctx);
+    let families: [(&str, Family); 9] = [
+        ("structure", structure::run),
+        ("references", references::run),
+        ("option_sets", option_sets::run),
+        ("text_pattern", text_pattern::run),
+        ("program_rules", program_rules::run),
+        ("expressions", expressions::run),
+        ("translations", translations::run),
+        ("hygiene", hygiene::run),
+        ("canreg", canreg::run),
+    ];
+    if timing {
+        eprintln!("validate: index {:?}", start.elapsed());
+    }
+    for (name, family) in families {
+        let t = std::time::Instant::now();
+        family(&mut ctx);
+        if timing {
+            eprintln!("validate: {name} {:?}", t.elapsed());
+        }
+    }
     Report {
         source: source.to_string(),
         findings: ctx.findings,
+    }
+}
+
+/// Where an id is defined: usually one place; duplicates across or within types go to `more`.
+pub(crate) struct Places<'a> {
+    pub first: (&'a str, usize),
+    pub more: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Places<'a> {
+    pub fn iter(&self) -> impl Iterator<Item = &(&'a str, usize)> {
+        std::iter::once(&self.first).chain(self.more.iter())
     }
 }
 
@@ -85,17 +117,31 @@ pub(crate) struct Ctx<'a> {
     pub package: &'a Package,
     pub options: &'a Options,
     /// Every top-level object id -> where it is: `(kind, index in its section)`.
-    pub by_id: HashMap<&'a str, Vec<(&'a str, usize)>>,
+    pub by_id: FastMap<&'a str, Places<'a>>,
     pub findings: Vec<Finding>,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(package: &'a Package, options: &'a Options) -> Self {
-        let mut by_id: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
+    pub(crate) fn new(package: &'a Package, options: &'a Options) -> Self {
+        let mut by_id: FastMap<&str, Places> = FastMap::default();
+        by_id.reserve(
+            package
+                .sections
+                .values()
+                .filter_map(Value::as_array)
+                .map(Vec::len)
+                .sum(),
+        );
         for kind in package.kinds() {
             for (i, item) in package.objects(kind).iter().enumerate() {
                 if let Some(id) = item.get("id").and_then(Value::as_str) {
-                    by_id.entry(id).or_default().push((kind, i));
+                    by_id
+                        .entry(id)
+                        .and_modify(|p: &mut Places| p.more.push((kind, i)))
+                        .or_insert(Places {
+                            first: (kind, i),
+                            more: Vec::new(),
+                        });
                 }
             }
         }
@@ -112,6 +158,13 @@ impl<'a> Ctx<'a> {
         let places = self.by_id.get(id)?;
         let (k, i) = places.iter().find(|(k, _)| *k == kind)?;
         self.package.objects(k)[*i].as_object()
+    }
+
+    /// The object of `kind` with this id and its index in the section.
+    pub fn locate(&self, kind: &str, id: &str) -> Option<(usize, &'a Map<String, Value>)> {
+        let places = self.by_id.get(id)?;
+        let (k, i) = places.iter().find(|(k, _)| *k == kind)?;
+        Some((*i, self.package.objects(k)[*i].as_object()?))
     }
 
     /// Whether the id may be referenced without being in the package.

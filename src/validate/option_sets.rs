@@ -2,9 +2,9 @@
 //! numeric codes in NUMBER sets (CR304), field value type = set value type (CR305), option groups
 //! hold only options of their set (CR306).
 
+use super::fast::{FastMap, FastSet};
 use super::{Ctx, objects, ref_id, ref_ids, str_prop};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
 
 /// Value types whose option codes must be numbers.
 const NUMERIC_TYPES: &[&str] = &[
@@ -19,28 +19,23 @@ const NUMERIC_TYPES: &[&str] = &[
 
 pub(super) fn run(ctx: &mut Ctx) {
     let package = ctx.package;
-    // option id -> (index, option)
-    let options: HashMap<&str, (usize, &serde_json::Map<String, Value>)> =
-        objects(package, "options")
-            .filter_map(|(i, o)| str_prop(o, "id").map(|id| (id, (i, o))))
-            .collect();
-    let mut option_set_of: HashMap<&str, &str> = HashMap::new();
+    let mut option_set_of: FastMap<&str, &str> = FastMap::default();
     for (si, set) in objects(package, "optionSets") {
         let Some(set_id) = str_prop(set, "id") else {
             continue;
         };
         let value_type = str_prop(set, "valueType").unwrap_or("TEXT");
         let numeric = NUMERIC_TYPES.contains(&value_type);
-        let mut codes: HashMap<&str, &str> = HashMap::new();
+        let mut codes: FastMap<&str, &str> = FastMap::default();
         let mut orders: Vec<(i64, usize)> = Vec::new();
         for oid in ref_ids(set, "options") {
             option_set_of.entry(oid).or_insert(set_id);
-            let Some((oi, option)) = options.get(oid) else {
+            let Some((oi, option)) = ctx.locate("options", oid) else {
                 continue;
             };
             let at = |p: &str| format!("options[{oi}]{p}");
             if let Some(order) = option.get("sortOrder").and_then(Value::as_i64) {
-                orders.push((order, *oi));
+                orders.push((order, oi));
             }
             let Some(code) = str_prop(option, "code") else {
                 continue;
@@ -84,7 +79,7 @@ pub(super) fn run(ctx: &mut Ctx) {
         let expected: Vec<i64> = (1..=orders.len() as i64).collect();
         let actual: Vec<i64> = orders.iter().map(|(o, _)| *o).collect();
         if !orders.is_empty() && actual != expected {
-            let mut seen = HashSet::new();
+            let mut seen = FastSet::default();
             let repeats: Vec<i64> = actual
                 .iter()
                 .filter(|o| !seen.insert(**o))
@@ -138,17 +133,17 @@ pub(super) fn run(ctx: &mut Ctx) {
         }
     }
     // CR306: option groups hold only options of their set.
+    let mut members: FastMap<&str, FastSet<&str>> = FastMap::default();
     for (gi, group) in objects(package, "optionGroups") {
         let Some(set_id) = ref_id(group, "optionSet") else {
             continue;
         };
-        let members: HashSet<&str> = ctx
-            .get("optionSets", set_id)
-            .map(|s| ref_ids(s, "options").into_iter().collect())
-            .unwrap_or_default();
-        if ctx.get("optionSets", set_id).is_none() {
+        let Some(set) = ctx.get("optionSets", set_id) else {
             continue;
-        }
+        };
+        let members = members
+            .entry(set_id)
+            .or_insert_with(|| ref_ids(set, "options").into_iter().collect());
         for (j, oid) in ref_ids(group, "options").into_iter().enumerate() {
             if !members.contains(oid) {
                 ctx.report(

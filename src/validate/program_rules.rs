@@ -2,10 +2,10 @@
 //! rule names (E4057), variable names (E4051, E4052), variable sources (E4059, E4089-E4092),
 //! action types and targets (E4033-E4050, E4058).
 
+use super::fast::{FastMap, FastSet};
 use super::references::{program_attributes, stage_data_elements};
 use super::{Ctx, objects, ref_id, ref_ids, str_prop};
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
 
 /// DHIS2 2.40 `ProgramRuleActionType`.
 pub const ACTION_TYPES: &[&str] = &[
@@ -30,16 +30,16 @@ pub const ACTION_TYPES: &[&str] = &[
 
 /// The data elements and attributes of each program, and the program of each rule.
 pub(crate) struct Programs<'a> {
-    pub data_elements: HashMap<&'a str, HashSet<&'a str>>,
-    pub attributes: HashMap<&'a str, HashSet<&'a str>>,
+    pub data_elements: FastMap<&'a str, FastSet<&'a str>>,
+    pub attributes: FastMap<&'a str, FastSet<&'a str>>,
 }
 
 impl<'a> Programs<'a> {
     pub fn new(ctx: &Ctx<'a>) -> Self {
         let package = ctx.package;
-        let mut data_elements: HashMap<&str, HashSet<&str>> = HashMap::new();
-        let mut attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
-        let mut stage_program: HashMap<&str, &str> = HashMap::new();
+        let mut data_elements: FastMap<&str, FastSet<&str>> = FastMap::default();
+        let mut attributes: FastMap<&str, FastSet<&str>> = FastMap::default();
+        let mut stage_program: FastMap<&str, &str> = FastMap::default();
         for (_, program) in objects(package, "programs") {
             let Some(pid) = str_prop(program, "id") else {
                 continue;
@@ -81,7 +81,7 @@ pub(super) fn run(ctx: &mut Ctx) {
     rules(ctx);
     variables(ctx, &programs);
     // rule id -> program id
-    let rule_program: HashMap<&str, &str> = objects(package, "programRules")
+    let rule_program: FastMap<&str, &str> = objects(package, "programRules")
         .filter_map(|(_, r)| Some((str_prop(r, "id")?, ref_id(r, "program")?)))
         .collect();
     for (i, action) in objects(package, "programRuleActions") {
@@ -92,7 +92,7 @@ pub(super) fn run(ctx: &mut Ctx) {
 
 fn rules(ctx: &mut Ctx) {
     let package = ctx.package;
-    let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
+    let mut seen: FastMap<(&str, &str), &str> = FastMap::default();
     for (i, rule) in objects(package, "programRules") {
         let (Some(program), Some(name)) = (ref_id(rule, "program"), str_prop(rule, "name")) else {
             continue;
@@ -116,7 +116,7 @@ fn rules(ctx: &mut Ctx) {
 
 fn variables(ctx: &mut Ctx, programs: &Programs) {
     let package = ctx.package;
-    let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
+    let mut seen: FastMap<(&str, &str), &str> = FastMap::default();
     for (i, var) in objects(package, "programRuleVariables") {
         let at = |p: &str| format!("programRuleVariables[{i}]{p}");
         let program = ref_id(var, "program");

@@ -1,10 +1,10 @@
 //! References: every `{"id"}` resolves inside the package or is declared external (E5002), points
-//! at an object of the right type (CR201), sharing names package user groups (CR203); inline
+//! at an object of the right type (CR201), sharing names package (or external) user groups (CR203); inline
 //! children agree with their parents (CR202).
 
+use super::fast::{FastMap, FastSet};
 use super::{Ctx, objects, ref_id, ref_ids, str_prop};
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
 
 /// Objects every DHIS2 instance has, which packages reference without shipping: the default
 /// category model (same UIDs on every instance; NCD_CR installation guide, DOMAIN.md §4).
@@ -32,6 +32,14 @@ const NOT_RESOLVED: &[&str] = &[
     "rows",
     "filters",
 ];
+
+fn not_resolved(property: &str) -> bool {
+    // Most properties are not in the list; test the first byte before comparing strings.
+    matches!(
+        property.as_bytes().first(),
+        Some(b'u' | b'c' | b'l' | b'o' | b'r' | b'f')
+    ) && NOT_RESOLVED.contains(&property)
+}
 
 /// Arrays and objects written inline (their `id` is their own, not a reference).
 const INLINE: &[&str] = &[
@@ -79,6 +87,11 @@ fn accepts(property: &str, section: &str) -> bool {
         // `attribute` is a metadata attribute in attributeValues, a tracked entity attribute in
         // analytics dimensions.
         "attribute" => section == "attributes" || section == "trackedEntityAttributes",
+        // The common case without allocating: `optionSet` -> `optionSets`, `options` -> `options`.
+        p if section.len() == p.len() + 1 && section.starts_with(p) && section.ends_with('s') => {
+            !p.ends_with('s') && !p.ends_with('y')
+        }
+        p if section == p => p.ends_with('s') && !p.ends_with("ss"),
         p => target_section(p) == section,
     }
 }
@@ -126,7 +139,7 @@ struct Found<'v> {
 
 pub(super) fn run(ctx: &mut Ctx) {
     let package = ctx.package;
-    let user_groups: HashSet<&str> = objects(package, "userGroups")
+    let user_groups: FastSet<&str> = objects(package, "userGroups")
         .filter_map(|(_, m)| str_prop(m, "id"))
         .collect();
     let mut unresolved = Vec::new();
@@ -164,7 +177,7 @@ fn walk<'v>(
     path: &mut Vec<Seg<'v>>,
     out: &mut Vec<Found<'v>>,
 ) {
-    if NOT_RESOLVED.contains(&property) {
+    if not_resolved(property) {
         return;
     }
     match value {
@@ -172,16 +185,14 @@ fn walk<'v>(
             let sharing = property == "userGroups" && path.len() >= 2;
             if !inline && let Some(id) = map.get("id").and_then(Value::as_str) {
                 let sharing = sharing || property == "userGroupAccesses";
-                let wanted = target_section(property);
-                let ok = ctx.is_external(id)
-                    || match ctx.by_id.get(id) {
-                        None => false,
-                        Some(places) => {
-                            // Right type, or a type we cannot name from the property.
-                            places.iter().any(|(k, _)| accepts(property, k))
-                                || super::schema::class_of(&wanted).is_none()
-                        }
-                    };
+                let ok = match ctx.by_id.get(id) {
+                    // Right type, or a type we cannot name from the property.
+                    Some(places) => {
+                        places.iter().any(|(k, _)| accepts(property, k))
+                            || super::schema::class_of(&target_section(property)).is_none()
+                    }
+                    None => ctx.is_external(id),
+                };
                 if !ok {
                     let top = match path.first() {
                         Some(Seg::Key(k)) => *k,
@@ -222,7 +233,7 @@ fn report(
     kind: &str,
     map: &Map<String, Value>,
     found: Found,
-    user_groups: &HashSet<&str>,
+    user_groups: &FastSet<&str>,
 ) {
     let Found {
         path,
@@ -246,7 +257,7 @@ fn report(
         return;
     }
     if sharing {
-        if !user_groups.contains(id) {
+        if !user_groups.contains(id) && !ctx.is_external(id) {
             ctx.report(
                 "CR203",
                 kind,
@@ -324,9 +335,9 @@ fn inline_agreement(ctx: &mut Ctx) {
         ),
     ];
     for (child_kind, parent_prop, parent_kind, list_prop) in PAIRS {
-        // Which parent lists each child.
-        let mut listed_by: HashMap<&str, Vec<&str>> = HashMap::new();
-        let mut parents_with_list: HashSet<&str> = HashSet::new();
+        // Which parents list each child (usually exactly one: no allocation then).
+        let mut listed_by: FastMap<&str, (&str, Vec<&str>)> = FastMap::default();
+        let mut parents_with_list: FastSet<&str> = FastSet::default();
         for (_, parent) in objects(package, parent_kind) {
             let Some(pid) = str_prop(parent, "id") else {
                 continue;
@@ -335,7 +346,10 @@ fn inline_agreement(ctx: &mut Ctx) {
                 parents_with_list.insert(pid);
             }
             for cid in ref_ids(parent, list_prop) {
-                listed_by.entry(cid).or_default().push(pid);
+                listed_by
+                    .entry(cid)
+                    .and_modify(|(_, more)| more.push(pid))
+                    .or_insert((pid, Vec::new()));
             }
         }
         for (i, child) in objects(package, child_kind) {
@@ -343,7 +357,13 @@ fn inline_agreement(ctx: &mut Ctx) {
                 continue;
             };
             let named = ref_id(child, parent_prop);
-            let listing = listed_by.get(cid).map(Vec::as_slice).unwrap_or(&[]);
+            let listing: Vec<&str> = match listed_by.get(cid) {
+                None => Vec::new(),
+                Some((first, more)) if more.is_empty() => vec![*first],
+                Some((first, more)) => std::iter::once(*first)
+                    .chain(more.iter().copied())
+                    .collect(),
+            };
             if listing.len() > 1 {
                 ctx.report(
                     "CR202",
@@ -387,7 +407,7 @@ fn inline_agreement(ctx: &mut Ctx) {
         else {
             continue;
         };
-        let stage_des: HashSet<&str> = stage_data_elements(stage).collect();
+        let stage_des: FastSet<&str> = stage_data_elements(stage).collect();
         for (j, de) in ref_ids(section, "dataElements").into_iter().enumerate() {
             if !stage_des.contains(de) {
                 ctx.report(
@@ -406,7 +426,7 @@ fn inline_agreement(ctx: &mut Ctx) {
         let Some(program) = ref_id(section, "program").and_then(|p| ctx.get("programs", p)) else {
             continue;
         };
-        let attrs: HashSet<&str> = program_attributes(program).collect();
+        let attrs: FastSet<&str> = program_attributes(program).collect();
         for (j, tea) in ref_ids(section, "trackedEntityAttributes")
             .into_iter()
             .enumerate()

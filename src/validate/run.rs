@@ -1,9 +1,7 @@
 //! Validating what the CLI is given: a package file, or a country config built in memory.
 
 use super::{Options, Report, validate};
-use crate::base::Base;
 use crate::build::{BuildError, BuildOptions, Built, build};
-use crate::config::LoadedConfig;
 use crate::package::{LoadError, Package};
 use std::path::Path;
 
@@ -24,30 +22,29 @@ pub fn validate_config(
     external: &[String],
 ) -> Result<(Built, Report), BuildError> {
     let built = build(config_path, build_options)?;
-    let config = LoadedConfig::load(config_path)?;
-    let base_path = build_options.base.clone().or_else(|| {
-        config
-            .config
-            .package
-            .base
-            .as_ref()
-            .map(|p| config.resolve(p))
-    });
-    let base = match &base_path {
-        Some(path) => Base::load(path)?,
-        None => Base::shipped(),
-    };
-    let settings = &config.config.validate;
+    let config = &built.config.config;
     let mut options = Options {
         country_build: true,
-        allow_placeholders: settings.allow_placeholders,
+        allow_placeholders: config.validate.allow_placeholders,
         ..Options::default()
     };
     options
         .external_ids
-        .extend(settings.external.iter().cloned());
+        .extend(config.validate.external.iter().cloned());
     options.external_ids.extend(external.iter().cloned());
-    options.canreg_from_base(&base.package);
+    // What `access` points at exists in the target instance, not in the package.
+    if let Some(access) = &config.access {
+        options
+            .external_ids
+            .extend(access.user_groups.values().cloned());
+        options
+            .external_ids
+            .extend(access.uid_remap.values().cloned());
+        options
+            .external_ids
+            .extend(access.org_units.iter().cloned());
+    }
+    options.canreg_from_base(&built.base);
     let report = validate(&built.package, &options, &config_path.display().to_string());
     Ok((built, report))
 }

@@ -6,8 +6,8 @@
 //! is expected too) and enumerations. Unknown properties are ignored, as DHIS2 ignores them.
 //! The schemas are compiled once into a small tree; checking walks each value once.
 
+use super::fast::{FastMap, FastSet};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 const BUNDLE: &str = include_str!("../../schemas/dhis2/v40.2.2/bundle.json");
@@ -65,35 +65,69 @@ pub fn class_of(kind: &str) -> Option<&'static str> {
 #[derive(Debug)]
 pub enum Node {
     Any,
-    Str(Option<HashSet<String>>),
+    Str(Option<FastSet<String>>),
     Int,
     Num,
     Bool,
     Array(Box<Node>),
     Object {
-        properties: HashMap<String, Node>,
+        properties: FastMap<String, Node>,
         additional: Option<Box<Node>>,
     },
     Ref(String),
+    /// A resolved `$ref`: index into `Schemas::nodes`.
+    Resolved(usize),
 }
 
 pub struct Schemas {
-    classes: HashMap<String, Node>,
+    index: FastMap<String, usize>,
+    nodes: Vec<Node>,
 }
 
 /// The compiled bundle.
 pub fn schemas() -> &'static Schemas {
     static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
     SCHEMAS.get_or_init(|| {
-        let bundle: HashMap<String, Value> =
+        let bundle: FastMap<String, Value> =
             serde_json::from_str(BUNDLE).expect("the bundled schemas are valid JSON");
-        Schemas {
-            classes: bundle
-                .iter()
-                .map(|(name, schema)| (name.clone(), compile(schema)))
-                .collect(),
+        let mut names: Vec<&String> = bundle.keys().collect();
+        names.sort();
+        let index: FastMap<String, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ((*n).clone(), i))
+            .collect();
+        let mut nodes: Vec<Node> = names.iter().map(|n| compile(&bundle[*n])).collect();
+        for node in &mut nodes {
+            resolve(node, &index);
         }
+        Schemas { index, nodes }
     })
+}
+
+/// Replaces `$ref` names by indexes, so checking never hashes a class name.
+fn resolve(node: &mut Node, index: &FastMap<String, usize>) {
+    match node {
+        Node::Ref(name) => {
+            *node = match index.get(name.as_str()) {
+                Some(i) => Node::Resolved(*i),
+                None => Node::Any,
+            }
+        }
+        Node::Array(items) => resolve(items, index),
+        Node::Object {
+            properties,
+            additional,
+        } => {
+            for child in properties.values_mut() {
+                resolve(child, index);
+            }
+            if let Some(a) = additional {
+                resolve(a, index);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn compile(schema: &Value) -> Node {
@@ -144,12 +178,16 @@ enum Seg<'v> {
 impl Schemas {
     #[cfg(test)]
     pub fn has_class(&self, class: &str) -> bool {
-        self.classes.contains_key(class)
+        self.index.contains_key(class)
+    }
+
+    fn class(&self, class: &str) -> Option<&Node> {
+        self.index.get(class).map(|i| &self.nodes[*i])
     }
 
     /// The properties a class's schema declares.
-    pub fn properties(&self, class: &str) -> Option<&HashMap<String, Node>> {
-        match self.classes.get(class)? {
+    pub fn properties(&self, class: &str) -> Option<&FastMap<String, Node>> {
+        match self.class(class)? {
             Node::Object { properties, .. } => Some(properties),
             _ => None,
         }
@@ -158,7 +196,7 @@ impl Schemas {
     /// Checks `value` against class `class`; returns the mismatches.
     pub fn check(&self, class: &str, value: &Value) -> Vec<Mismatch> {
         let mut out = Vec::new();
-        if let Some(node) = self.classes.get(class) {
+        if let Some(node) = self.class(class) {
             let mut path = Vec::new();
             self.walk(node, value, &mut path, &mut out, 0);
         }
@@ -183,12 +221,8 @@ impl Schemas {
             })
         };
         match node {
-            Node::Any => {}
-            Node::Ref(name) => {
-                if let Some(target) = self.classes.get(name) {
-                    self.walk(target, value, path, out, depth + 1);
-                }
-            }
+            Node::Any | Node::Ref(_) => {}
+            Node::Resolved(i) => self.walk(&self.nodes[*i], value, path, out, depth + 1),
             Node::Str(allowed) => match (value, allowed) {
                 (Value::String(s), Some(allowed)) if !allowed.contains(s) => {
                     let mut values: Vec<&str> = allowed.iter().map(String::as_str).collect();

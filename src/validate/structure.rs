@@ -1,11 +1,11 @@
 //! Structure: DHIS2 JSON Schema types (CR101), UID format (E4014), duplicate ids (E5004), lengths
 //! (E4001), required properties (E4000), uniqueness of name/shortName/code (E5003).
 
+use super::fast::FastMap;
 use super::schema::{class_of, schemas};
 use super::{Ctx, objects, str_prop};
 use crate::package::uid;
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// Properties DHIS2 maps not-null, per section (dhis2-core Hibernate mappings, `*.hbm.xml`;
 /// checked by SchemaCheck as E4000). Only properties every reference package sets are listed.
@@ -102,13 +102,13 @@ pub(super) fn run(ctx: &mut Ctx) {
             .find(|(k, _)| *k == kind)
             .map(|(_, p)| *p)
             .unwrap_or(&[]);
-        let mut seen_ids: HashMap<&str, usize> = HashMap::new();
+        let mut seen_ids: FastMap<&str, usize> = FastMap::default();
         let unique = UNIQUE
             .iter()
             .find(|(k, _)| *k == kind)
             .map(|(_, p)| *p)
             .unwrap_or(&[]);
-        let mut seen_values: Vec<HashMap<&str, usize>> = vec![HashMap::new(); unique.len()];
+        let mut seen_values: Vec<FastMap<&str, usize>> = vec![FastMap::default(); unique.len()];
         for (i, map) in objects(package, kind) {
             let at = |p: &str| format!("{kind}[{i}]{p}");
             // CR101: JSON Schema types and enumerations.
@@ -163,7 +163,8 @@ pub(super) fn run(ctx: &mut Ctx) {
                     "missing required property `id`: give every object a UID".into(),
                 ),
             }
-            for inline in INLINE_WITH_IDS {
+            let has_inline = matches!(kind, "programs" | "programStages" | "trackedEntityTypes");
+            for inline in INLINE_WITH_IDS.iter().filter(|_| has_inline) {
                 if let Some(Value::Array(children)) = map.get(*inline) {
                     for (j, child) in children.iter().enumerate() {
                         if let Some(id) = child.get("id").and_then(Value::as_str)

@@ -1,10 +1,11 @@
 //! Translations: locale syntax (CR701), one value per (locale, property) (E1106), properties
 //! valid for the type (CR702), completeness per locale (CR703).
 
+use super::fast::FastSet;
 use super::schema::{class_of, schemas};
 use super::{Ctx, objects, str_prop};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// DHIS2 locale codes: language (2-3 lower-case letters), optional country (2 upper-case
 /// letters), optional script (4 letters): `fr`, `pt_BR`, `uz_UZ_Cyrl`, `prs`.
@@ -67,8 +68,8 @@ pub(super) fn run(ctx: &mut Ctx) {
             let Some(Value::Array(translations)) = map.get("translations") else {
                 continue;
             };
-            let mut seen: HashSet<(&str, &str)> = HashSet::new();
-            let mut name_locales: HashSet<&str> = HashSet::new();
+            let mut seen: FastSet<(&str, &str)> = FastSet::default();
+            let mut name_locales: FastSet<&str> = FastSet::default();
             for (j, t) in translations.iter().enumerate() {
                 let at = |p: &str| format!("{kind}[{i}].translations[{j}]{p}");
                 let locale = t.get("locale").and_then(Value::as_str).unwrap_or("");

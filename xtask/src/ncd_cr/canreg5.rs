@@ -148,7 +148,10 @@ pub fn parse_ranges(text: &str) -> Result<Vec<(i64, i64)>, String> {
         .map(|part| {
             let bad = || format!("bad range {part:?}");
             match part.split_once('-') {
-                Some((lo, hi)) => Ok((lo.parse().map_err(|_| bad())?, hi.parse().map_err(|_| bad())?)),
+                Some((lo, hi)) => Ok((
+                    lo.parse().map_err(|_| bad())?,
+                    hi.parse().map_err(|_| bad())?,
+                )),
                 None => {
                     let v = part.parse().map_err(|_| bad())?;
                     Ok((v, v))
@@ -192,14 +195,18 @@ impl ConditionTable {
                 ("family", vars.family),
             ] {
                 if !cell(column).is_empty() {
-                    let ranges = parse_ranges(cell(column)).map_err(|e| format!("{}: {e}", self.file))?;
+                    let ranges =
+                        parse_ranges(cell(column)).map_err(|e| format!("{}: {e}", self.file))?;
                     terms.push(super::expr::in_ranges(var, &ranges));
                 }
             }
             if !cell("morphology_except").is_empty() {
-                let ranges =
-                    parse_ranges(cell("morphology_except")).map_err(|e| format!("{}: {e}", self.file))?;
-                terms.push(super::expr::not(&super::expr::in_ranges(vars.morphology, &ranges)));
+                let ranges = parse_ranges(cell("morphology_except"))
+                    .map_err(|e| format!("{}: {e}", self.file))?;
+                terms.push(super::expr::not(&super::expr::in_ranges(
+                    vars.morphology,
+                    &ranges,
+                )));
             }
             if terms.is_empty() {
                 return Err(format!("{}: a row without conditions", self.file));

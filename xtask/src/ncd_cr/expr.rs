@@ -156,7 +156,10 @@ mod tests {
 
     #[test]
     fn subsets_merge_across_codes_the_field_cannot_hold() {
-        assert_eq!(ranges_within(&[10, 30, 50], &[10, 20, 30, 40, 50]), vec![(10, 10), (30, 30), (50, 50)]);
+        assert_eq!(
+            ranges_within(&[10, 30, 50], &[10, 20, 30, 40, 50]),
+            vec![(10, 10), (30, 30), (50, 50)]
+        );
         assert_eq!(ranges_within(&[10, 30], &[10, 30, 40, 50]), vec![(10, 30)]);
     }
 

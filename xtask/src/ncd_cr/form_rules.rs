@@ -137,7 +137,10 @@ pub fn add(rules: &mut Rules, stages: &Stages) {
         Some(stages.tumor),
         priority::FORM,
         format!("{} == true", var::RUN_CHECKS),
-        vec![Action::mandatory(RUN_TM_CHECK), Action::mandatory(RUN_MP_CHECK)],
+        vec![
+            Action::mandatory(RUN_TM_CHECK),
+            Action::mandatory(RUN_MP_CHECK),
+        ],
     );
     let mut clear: Vec<Action> = FLAGS
         .iter()

@@ -24,7 +24,11 @@ pub fn add(rules: &mut Rules, tumor: &str, source: &str) {
         format!("{} && {}", has(var::PATIENT_ID), has(var::TUMOR_NUMBER)),
         vec![Action::assign(
             TUMOURID,
-            format!("d2:concatenate({}, '01', {})", var::PATIENT_ID, var::TUMOR_NUMBER),
+            format!(
+                "d2:concatenate({}, '01', {})",
+                var::PATIENT_ID,
+                var::TUMOR_NUMBER
+            ),
         )],
     );
     accumulate(
@@ -125,7 +129,10 @@ pub fn add(rules: &mut Rules, tumor: &str, source: &str) {
         "CanReg5 CheckAgeIncidenceDateBirthDate: the incidence date cannot precede the birth date.",
         Some(tumor),
         priority::CHECKS,
-        format!("{dates} && d2:daysBetween({dob}, {}) < 0", var::INCIDENCE_DATE),
+        format!(
+            "{dates} && d2:daysBetween({dob}, {}) < 0",
+            var::INCIDENCE_DATE
+        ),
         vec![Action::error(
             INCIDENCE_DATE,
             "Incidence date is before the date of birth.",

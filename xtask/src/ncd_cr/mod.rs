@@ -80,7 +80,12 @@ fn published_rules(dir: &Path) -> Result<BTreeMap<String, String>, String> {
     Ok(tables::read(dir, "program_rules.csv")?
         .into_iter()
         .filter(|r| !tables::col(r, "uid").is_empty())
-        .map(|r| (tables::col(&r, "name").to_string(), tables::col(&r, "uid").to_string()))
+        .map(|r| {
+            (
+                tables::col(&r, "name").to_string(),
+                tables::col(&r, "uid").to_string(),
+            )
+        })
         .collect())
 }
 

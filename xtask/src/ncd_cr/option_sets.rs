@@ -13,7 +13,11 @@ pub type OptionSetUids = BTreeMap<String, String>;
 
 /// Option sets that MULTI_TEXT data elements also use. DHIS2 2.42 requires an option set's value
 /// type to match its field's, so these get a MULTI_TEXT copy (same codes) named `<name>Multi`.
-pub const MULTI_TEXT: [&str; 3] = ["CRTumorNumberCS", "CRMorphologyGroupCS", "CRTopographyGroupCS"];
+pub const MULTI_TEXT: [&str; 3] = [
+    "CRTumorNumberCS",
+    "CRMorphologyGroupCS",
+    "CRTopographyGroupCS",
+];
 
 fn add_multi_text(
     package: &mut Package,
@@ -90,7 +94,14 @@ pub fn add(
         })));
         set_uids.insert(name.to_string(), set_uid);
         if MULTI_TEXT.contains(&name) {
-            add_multi_text(package, uids, &mut set_uids, name, col(set, "option_set_title"), &options)?;
+            add_multi_text(
+                package,
+                uids,
+                &mut set_uids,
+                name,
+                col(set, "option_set_title"),
+                &options,
+            )?;
         }
     }
     Ok(set_uids)

@@ -60,7 +60,12 @@ impl Action {
     pub fn error(data_element: &str, content: &str, data: Option<&str>) -> Action {
         Action::message("SHOWERROR", data_element, content, data)
     }
-    fn message(kind: &'static str, data_element: &str, content: &str, data: Option<&str>) -> Action {
+    fn message(
+        kind: &'static str,
+        data_element: &str,
+        content: &str,
+        data: Option<&str>,
+    ) -> Action {
         let mut action = Action::new(kind)
             .with("dataElement", reference(data_element))
             .with("content", json!(content));
@@ -105,7 +110,11 @@ pub struct Rules<'a> {
 
 impl<'a> Rules<'a> {
     /// `published`: rule UIDs by rule name, from the specification.
-    pub fn new(program: &str, uids: &'a mut UidGenerator, published: BTreeMap<String, String>) -> Rules<'a> {
+    pub fn new(
+        program: &str,
+        uids: &'a mut UidGenerator,
+        published: BTreeMap<String, String>,
+    ) -> Rules<'a> {
         Rules {
             program: program.to_string(),
             uids,
@@ -123,7 +132,13 @@ impl<'a> Rules<'a> {
 
     /// A rule variable reading a data element (`source`: DATAELEMENT_CURRENT_EVENT,
     /// DATAELEMENT_PREVIOUS_EVENT, DATAELEMENT_NEWEST_EVENT_PROGRAM_STAGE, ...).
-    pub fn data_element_variable(&mut self, name: &str, data_element: &str, source: &str, stage: Option<&str>) {
+    pub fn data_element_variable(
+        &mut self,
+        name: &str,
+        data_element: &str,
+        source: &str,
+        stage: Option<&str>,
+    ) {
         let mut variable = json!({
             "dataElement": reference(data_element),
             "id": self.uids.uid("programRuleVariables", name),
@@ -155,7 +170,8 @@ impl<'a> Rules<'a> {
     /// of `value_type` holds the value assigned in the current evaluation.
     pub fn derived_variable(&mut self, name: &str, data_element: &str, value_type: &str) {
         self.calculated_variable(name, value_type);
-        self.derived.insert(data_element.to_string(), name.to_string());
+        self.derived
+            .insert(data_element.to_string(), name.to_string());
     }
 
     /// A rule variable reading an enrollment attribute.
@@ -188,11 +204,20 @@ impl<'a> Rules<'a> {
         let mut expanded = Vec::new();
         for action in actions {
             let derived = (action.kind == "ASSIGN")
-                .then(|| action.fields.get("dataElement").and_then(|d| d["id"].as_str()))
+                .then(|| {
+                    action
+                        .fields
+                        .get("dataElement")
+                        .and_then(|d| d["id"].as_str())
+                })
                 .flatten()
                 .and_then(|uid| self.derived.get(uid))
                 .cloned();
-            let data = action.fields.get("data").and_then(Value::as_str).map(String::from);
+            let data = action
+                .fields
+                .get("data")
+                .and_then(Value::as_str)
+                .map(String::from);
             expanded.push(action);
             if let (Some(variable), Some(data)) = (derived, data) {
                 expanded.push(Action::calculate(&variable, data));
@@ -200,16 +225,15 @@ impl<'a> Rules<'a> {
         }
         let mut action_refs = Vec::new();
         for (index, action) in expanded.into_iter().enumerate() {
-            let action_id = self.uids.uid("programRuleActions", &format!("{name}/{index}"));
+            let action_id = self
+                .uids
+                .uid("programRuleActions", &format!("{name}/{index}"));
             let mut object = json!({
                 "id": action_id,
                 "programRule": reference(&id),
                 "programRuleActionType": action.kind,
             });
-            object
-                .as_object_mut()
-                .unwrap()
-                .extend(action.fields);
+            object.as_object_mut().unwrap().extend(action.fields);
             self.actions.push(identifiable(object));
             action_refs.push(reference(&action_id));
         }
@@ -232,7 +256,11 @@ impl<'a> Rules<'a> {
     /// Writes everything added into the package.
     pub fn finish(self, package: &mut Package) {
         package.objects_mut("programRules").extend(self.rules);
-        package.objects_mut("programRuleActions").extend(self.actions);
-        package.objects_mut("programRuleVariables").extend(self.variables);
+        package
+            .objects_mut("programRuleActions")
+            .extend(self.actions);
+        package
+            .objects_mut("programRuleVariables")
+            .extend(self.variables);
     }
 }

@@ -24,7 +24,12 @@ pub fn add(
     let site_names: BTreeMap<i64, String> = options
         .iter()
         .filter(|o| col(o, "option_set_name") == "CRSiteCS")
-        .map(|o| (col(o, "code").parse().unwrap_or(-1), col(o, "name").to_string()))
+        .map(|o| {
+            (
+                col(o, "code").parse().unwrap_or(-1),
+                col(o, "name").to_string(),
+            )
+        })
         .collect();
     let topography_codes: Vec<String> = options
         .iter()
@@ -50,19 +55,29 @@ pub fn add(
             .get(&site)
             .ok_or_else(|| format!("CanReg5 site {site:02} is not an option of CR - Site"))?;
         let name = format!("CR - Topography: {site_name}");
-        let group = rules.uids().uid("optionGroups", &format!("topography-site/{site}"));
+        let group = rules
+            .uids()
+            .uid("optionGroups", &format!("topography-site/{site}"));
         let members: Vec<_> = codes
             .iter()
-            .map(|code| reference(&rules.uids().uid("options", &format!("CRTopographyCS/{code}"))))
+            .map(|code| {
+                reference(
+                    &rules
+                        .uids()
+                        .uid("options", &format!("CRTopographyCS/{code}")),
+                )
+            })
             .collect();
-        package.objects_mut("optionGroups").push(identifiable(serde_json::json!({
-            "code": format!("CR_TOPOGRAPHY_SITE_{site:02}"),
-            "id": group,
-            "name": name,
-            "optionSet": reference(&set),
-            "options": members,
-            "shortName": short_name(&format!("CR - Topography site {site:02}")),
-        })));
+        package
+            .objects_mut("optionGroups")
+            .push(identifiable(serde_json::json!({
+                "code": format!("CR_TOPOGRAPHY_SITE_{site:02}"),
+                "id": group,
+                "name": name,
+                "optionSet": reference(&set),
+                "options": members,
+                "shortName": short_name(&format!("CR - Topography site {site:02}")),
+            })));
         rules.rule(
             &format!("CR - Show topographies of site {site:02}"),
             &format!("Only the topographies of {site_name} are offered."),

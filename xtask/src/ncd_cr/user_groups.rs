@@ -11,7 +11,12 @@ use serde_json::{Value, json};
 const GROUPS: [(&str, &str, &str, &str); 3] = [
     ("CR - Access", "CR_ACCESS", "r-r-----", "r-------"),
     ("CR - Admin", "CR_ADMIN", "rw------", "rw------"),
-    ("CR - Data Capture", "CR_DATA_CAPTURE", "r-rw----", "r-------"),
+    (
+        "CR - Data Capture",
+        "CR_DATA_CAPTURE",
+        "r-rw----",
+        "r-------",
+    ),
 ];
 
 /// Object types whose sharing also grants data access.
@@ -32,7 +37,11 @@ pub fn add(package: &mut Package, uids: &mut UidGenerator) {
     let kinds: Vec<String> = package.sections.keys().cloned().collect();
     for kind in kinds {
         let data = DATA_SHAREABLE.contains(&kind.as_str());
-        let Some(objects) = package.sections.get_mut(&kind).and_then(Value::as_array_mut) else {
+        let Some(objects) = package
+            .sections
+            .get_mut(&kind)
+            .and_then(Value::as_array_mut)
+        else {
             continue;
         };
         for object in objects {

@@ -51,8 +51,16 @@ pub fn add(rules: &mut Rules, tumor_stage: &str) {
         ("in_must_list_negative", IN_MUST_NOT, "BOOLEAN"),
         ("morphology_group", MORPHOLOGY_GROUP, "NUMBER"),
         ("topography_group", TOPOGRAPHY_GROUP, "NUMBER"),
-        ("previous_morphology_group", PREVIOUS_MORPHOLOGY_GROUP, "NUMBER"),
-        ("previous_topography_group", PREVIOUS_TOPOGRAPHY_GROUP, "NUMBER"),
+        (
+            "previous_morphology_group",
+            PREVIOUS_MORPHOLOGY_GROUP,
+            "NUMBER",
+        ),
+        (
+            "previous_topography_group",
+            PREVIOUS_TOPOGRAPHY_GROUP,
+            "NUMBER",
+        ),
         ("morphology_result", MORPHOLOGY_RESULT, "TEXT"),
         ("previous_tumor_numbers", PREVIOUS_TUMOR_NUMBERS, "TEXT"),
     ] {
@@ -68,8 +76,14 @@ pub fn add(rules: &mut Rules, tumor_stage: &str) {
         ("prev_event_previous_tumor_numbers", PREVIOUS_TUMOR_NUMBERS),
         ("prev_event_morphology_group", MORPHOLOGY_GROUP),
         ("prev_event_topography_group", TOPOGRAPHY_GROUP),
-        ("prev_event_previous_morphology_groups", PREVIOUS_MORPHOLOGY_GROUPS),
-        ("prev_event_previous_topography_groups", PREVIOUS_TOPOGRAPHY_GROUPS),
+        (
+            "prev_event_previous_morphology_groups",
+            PREVIOUS_MORPHOLOGY_GROUPS,
+        ),
+        (
+            "prev_event_previous_topography_groups",
+            PREVIOUS_TOPOGRAPHY_GROUPS,
+        ),
     ] {
         rules.data_element_variable(name, uid, previous, None);
     }
@@ -77,7 +91,10 @@ pub fn add(rules: &mut Rules, tumor_stage: &str) {
     let newest = "DATAELEMENT_NEWEST_EVENT_PROGRAM_STAGE";
     for (name, uid) in [
         ("last_tumor_event_tumor_number", TUMOR_NUMBER),
-        ("last_tumor_event_previous_tumor_numbers", PREVIOUS_TUMOR_NUMBERS),
+        (
+            "last_tumor_event_previous_tumor_numbers",
+            PREVIOUS_TUMOR_NUMBERS,
+        ),
     ] {
         rules.data_element_variable(name, uid, newest, Some(tumor_stage));
     }

@@ -10,7 +10,6 @@ use super::canreg5::Lookups;
 use super::rules::Rules;
 use std::path::Path;
 
-
 pub fn add(rules: &mut Rules, data: &Path, tumor: &str) -> Result<(), String> {
     let dir = data.join("canreg5");
     let lookups = Lookups::read(&dir)?;

@@ -31,12 +31,20 @@ fn groups(
     out
 }
 
-fn table(dir: &Path, file: &str, column: &str) -> Result<Vec<(i64, Vec<(i64, i64)>)>, String> {
+/// Group number and the code ranges it holds, in table order.
+type GroupTable = Vec<(i64, Vec<(i64, i64)>)>;
+
+fn table(dir: &Path, file: &str, column: &str) -> Result<GroupTable, String> {
     read(&dir.join("checks"), file)?
         .iter()
         .map(|row| {
-            let group = col(row, "group").parse().map_err(|_| format!("{file}: bad group"))?;
-            Ok((group, parse_ranges(col(row, column)).map_err(|e| format!("{file}: {e}"))?))
+            let group = col(row, "group")
+                .parse()
+                .map_err(|_| format!("{file}: bad group"))?;
+            Ok((
+                group,
+                parse_ranges(col(row, column)).map_err(|e| format!("{file}: {e}"))?,
+            ))
         })
         .collect()
 }
@@ -147,9 +155,8 @@ pub fn add(rules: &mut Rules, dir: &Path, options: &[Row], tumor: &str) -> Resul
     let invalid = format!("({g} == 0 || {p} == 0)");
     let unspecified = format!("({g} == 17 || {p} == 17)");
     let carcinoma = format!("(({g} == 5 && {p} <= 5) || ({p} == 5 && {g} <= 5))");
-    let haem = format!(
-        "(({g} >= 8 && {g} <= 13 && {p} == 14) || ({p} >= 8 && {p} <= 13 && {g} == 14))"
-    );
+    let haem =
+        format!("(({g} >= 8 && {g} <= 13 && {p} == 14) || ({p} >= 8 && {p} <= 13 && {g} == 14))");
     let systemic = format!("({g} >= 7 && {g} <= 15)");
     let undecided = format!("!{invalid} && !{unspecified} && !{carcinoma} && !{haem}");
     for (code, condition) in [
@@ -196,11 +203,15 @@ pub fn add(rules: &mut Rules, dir: &Path, options: &[Row], tumor: &str) -> Resul
             format!(
                 "{r} == 'DUPLICATE_PRIMARY' || ({topo} && (({t} == 80 && {q} == 80) || ({t} != 80 && {q} != 80 && {t} == {q})))"
             ),
-            Some("This tumour looks like a duplicate of the patient's previous tumour (CanReg5 multiple primary test)."),
+            Some(
+                "This tumour looks like a duplicate of the patient's previous tumour (CanReg5 multiple primary test).",
+            ),
         ),
         (
             "MULTIPLE_PRIMARY",
-            format!("{r} == 'MULTIPLE_PRIMARY' || ({topo} && {t} != 80 && {q} != 80 && {t} != {q})"),
+            format!(
+                "{r} == 'MULTIPLE_PRIMARY' || ({topo} && {t} != 80 && {q} != 80 && {t} != {q})"
+            ),
             None,
         ),
         (
@@ -208,7 +219,9 @@ pub fn add(rules: &mut Rules, dir: &Path, options: &[Row], tumor: &str) -> Resul
             format!(
                 "{r} == 'INVALID' || ({topo} && (({t} == 80 && {q} != 80) || ({t} != 80 && {q} == 80)))"
             ),
-            Some("Multiple primary test: one of the tumours has an unknown topography or an invalid morphology."),
+            Some(
+                "Multiple primary test: one of the tumours has an unknown topography or an invalid morphology.",
+            ),
         ),
     ] {
         let mut actions = vec![Action::assign(MP_RESULT, format!("'{code}'"))];

@@ -108,7 +108,8 @@ pub fn add(rules: &mut Rules, dir: &Path, tumor: &str) -> Result<(), String> {
     // otherwise every row whose morphologies match must allow the grade.
     let mut violations = vec![format!("{} != 3", var::BEHAVIOUR)];
     for row in read(&dir.join("checks"), "grade.csv")? {
-        let morphologies = parse_ranges(col(&row, "morphology")).map_err(|e| format!("grade.csv: {e}"))?;
+        let morphologies =
+            parse_ranges(col(&row, "morphology")).map_err(|e| format!("grade.csv: {e}"))?;
         let allowed: Vec<i64> = col(&row, "allowed_grades")
             .split_whitespace()
             .map(|g| g.parse().map_err(|_| format!("grade.csv: bad grade {g:?}")))

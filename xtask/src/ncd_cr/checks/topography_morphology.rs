@@ -35,7 +35,11 @@ pub fn add(
     let morphologies: Vec<i64> = options
         .iter()
         .filter(|o| col(o, "option_set_name") == "CRMorphology4CS")
-        .map(|o| col(o, "code").parse::<i64>().map_err(|_| format!("bad morphology code {o:?}")))
+        .map(|o| {
+            col(o, "code")
+                .parse::<i64>()
+                .map_err(|_| format!("bad morphology code {o:?}"))
+        })
         .collect::<Result<_, _>>()?;
     let family_names: BTreeMap<i64, String> = options
         .iter()
@@ -62,17 +66,19 @@ pub fn add(
         let label = if *family == 99 {
             "NA".to_string()
         } else {
-            family_names
-                .get(family)
-                .cloned()
-                .ok_or_else(|| format!("family {family} is not an option of CR - Morphology Family"))?
+            family_names.get(family).cloned().ok_or_else(|| {
+                format!("family {family} is not an option of CR - Morphology Family")
+            })?
         };
         rules.rule(
             &format!("CR - Morphology family: {label}"),
             &format!("CanReg5 MorphFam.txt: these morphologies belong to family {family}."),
             Some(tumor),
             priority::DERIVED,
-            format!("{has_morphology} && {}", expr::in_subset(var::MORPHOLOGY, codes, &morphologies)),
+            format!(
+                "{has_morphology} && {}",
+                expr::in_subset(var::MORPHOLOGY, codes, &morphologies)
+            ),
             vec![Action::assign(MORPHOLOGY_FAMILY, family.to_string())],
         );
     }
@@ -89,7 +95,10 @@ pub fn add(
             ),
             Some(tumor),
             priority::DERIVED,
-            format!("{has_morphology} && {}", expr::in_subset(var::MORPHOLOGY, codes, &morphologies)),
+            format!(
+                "{has_morphology} && {}",
+                expr::in_subset(var::MORPHOLOGY, codes, &morphologies)
+            ),
             vec![Action::assign(TM_KEY, format!("'{}'", key.code()))],
         );
     }
@@ -166,10 +175,18 @@ pub fn add(
 
 /// One term per family: `(#{family} == F && topography in F's list)`, for families `keep` selects;
 /// `offset` turns the file's family number into the option code.
-fn lookup(pairs: &[Pair], keep: impl Fn(u32) -> bool, offset: i64, topographies: &[i64]) -> Vec<String> {
+fn lookup(
+    pairs: &[Pair],
+    keep: impl Fn(u32) -> bool,
+    offset: i64,
+    topographies: &[i64],
+) -> Vec<String> {
     let mut by_family: BTreeMap<u32, Vec<(i64, i64)>> = BTreeMap::new();
     for pair in pairs.iter().filter(|p| keep(p.family)) {
-        by_family.entry(pair.family).or_default().push(pair.topography);
+        by_family
+            .entry(pair.family)
+            .or_default()
+            .push(pair.topography);
     }
     by_family
         .into_iter()
