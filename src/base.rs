@@ -19,6 +19,11 @@ pub struct Base {
 }
 
 impl Base {
+    /// The exact text of the shipped base, and the path it was compiled from (for checksums).
+    pub fn shipped_source() -> (&'static str, &'static str) {
+        (SHIPPED_PATH, SHIPPED_JSON)
+    }
+
     /// The NCD_CR base shipped with crtk.
     pub fn shipped() -> Base {
         let package = Package::from_json(SHIPPED_JSON, Path::new(SHIPPED_PATH))

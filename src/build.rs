@@ -38,6 +38,8 @@ pub struct Built {
     pub file_name: String,
     /// Every file read (config, base, data files), so outputs can never overwrite one.
     pub inputs: Vec<PathBuf>,
+    /// The base package file read, or `None` when the build used the base shipped inside crtk.
+    pub base_path: Option<PathBuf>,
     /// Consequences the user must know about (the build still succeeded).
     pub warnings: Vec<String>,
     /// Translation files imported, stale rows, completeness per locale.
@@ -72,6 +74,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
     };
     let mut inputs = vec![config.path.clone()];
     inputs.extend(base.path.clone());
+    let base_path = base.path.clone();
     inputs.extend(config.data_files());
     let mut package = base.package.clone();
     adapt::apply(&mut package, &config, &options.context)?;
@@ -83,6 +86,7 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
         package,
         file_name: format!("{name}.json"),
         inputs,
+        base_path,
         warnings: adapt::warnings(&config),
         languages,
         config,

@@ -11,5 +11,6 @@ pub mod diff;
 pub mod expression;
 pub mod output;
 pub mod package;
+pub mod release;
 pub mod translations;
 pub mod validate;

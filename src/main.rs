@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use crtk::adapt::Context;
 use crtk::build::BuildOptions;
 use crtk::output::{refuse_inputs, write_atomic};
+use crtk::release::{ReleaseOptions, build_all};
 use crtk::validate::render::{Format, render};
 use crtk::validate::{validate_config, validate_file};
 use std::io::IsTerminal;
@@ -34,26 +35,35 @@ enum Command {
     /// (`NCD_CR_RW_TRK_1.0.1-rw.1_DHIS2.42-en`). The header's `lastUpdated` comes from the
     /// SOURCE_DATE_EPOCH environment variable when set, else from the base package: never the
     /// clock, so two builds of the same inputs are byte-identical. Nothing is written on error.
+    ///
+    /// With --all: builds every country config of a folder into a release tree (one folder per
+    /// country with the package, its metadata reference workbook, release notes and the diff
+    /// against the previous release; plus dist/manifest.json). Exit 1 when a country fails (the
+    /// others are still built) or, with --check, when dist/ is stale.
     Build {
-        /// The country config (YAML), e.g. country-configs/example.yaml.
-        config: PathBuf,
+        /// The country config (YAML), e.g. country-configs/example.yaml. Not with --all.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        config: Option<PathBuf>,
         /// The folder to write the package into (created when missing).
         #[arg(long, short, value_name = "DIR")]
         out: PathBuf,
         /// Build on this base package (a DHIS2 package JSON, e.g. the official NCD_CR download)
         /// instead of the one the config names or the NCD_CR base shipped with crtk.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "all")]
         base: Option<PathBuf>,
+        /// The previous release of this package (JSON): writes the diff from it next to the
+        /// package, as `<package name>.diff.md` and `<package name>.diff.json`. Not with --all
+        /// (there: `package.previous` in each config, or --previous-dir).
+        #[arg(long, value_name = "FILE", conflicts_with = "all")]
+        previous: Option<PathBuf>,
         /// Also accept references to this UID (an object the target instance has); repeatable.
         #[arg(long = "external", value_name = "UID")]
         external: Vec<String>,
-        /// The previous release of this package (JSON): writes the diff from it next to the
-        /// package, as `<package name>.diff.md` and `<package name>.diff.json`.
-        #[arg(long, value_name = "FILE")]
-        previous: Option<PathBuf>,
         /// Fail (exit 1, nothing written) when a translation row is stale instead of warning.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        release: ReleaseArgs,
     },
     /// Translation sheets: export the texts to translate, with their current translations.
     #[command(subcommand)]
@@ -113,6 +123,43 @@ struct DiffArgs {
     check_version: bool,
 }
 
+/// `crtk build --all` (release builds for CI).
+#[derive(clap::Args)]
+struct ReleaseArgs {
+    /// Build every country config of --configs: `*.yaml` in the folder and `*/country.yaml` in
+    /// its sub-folders (names starting with `_` or `.` are skipped).
+    #[arg(long)]
+    all: bool,
+    /// The folder holding the country configs [default: country-configs].
+    #[arg(long, value_name = "DIR")]
+    configs: Option<PathBuf>,
+    /// The dist/ folder of the previous release (its manifest.json names each country's previous
+    /// package), for diffs and release notes. `package.previous` in a config wins over it.
+    #[arg(long, value_name = "DIR")]
+    previous_dir: Option<PathBuf>,
+    /// Countries built in parallel (default: the number of CPUs). Output is the same for any N.
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Build in memory and compare with --out instead of writing: exit 1 naming every file that
+    /// differs, is missing or should not be there.
+    #[arg(long)]
+    check: bool,
+}
+
+impl ReleaseArgs {
+    /// The first --all-only option given (clap's `requires` would accept it: `all` has a default).
+    fn flag_given(&self) -> Option<&'static str> {
+        [
+            (self.configs.is_some(), "--configs"),
+            (self.previous_dir.is_some(), "--previous-dir"),
+            (self.jobs.is_some(), "--jobs"),
+            (self.check, "--check"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -132,10 +179,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             config,
             out,
             base,
-            external,
             previous,
+            external,
             strict,
+            release,
         } => {
+            let Some(config) = config.filter(|_| !release.all) else {
+                return run_release(release, out, external, strict);
+            };
+            if let Some(flag) = release.flag_given() {
+                return Err(format!(
+                    "{flag} works only with --all; add --all or drop {flag}"
+                ));
+            }
             let options = BuildOptions {
                 base,
                 context: Context {
@@ -228,6 +284,106 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// `crtk build --all [--check]`.
+fn run_release(
+    args: ReleaseArgs,
+    out: PathBuf,
+    external: Vec<String>,
+    strict: bool,
+) -> Result<ExitCode, String> {
+    use std::io::IsTerminal;
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
+    });
+    if jobs == 0 {
+        return Err("--jobs 0: give at least 1".into());
+    }
+    let options = ReleaseOptions {
+        configs: args
+            .configs
+            .unwrap_or_else(|| PathBuf::from("country-configs")),
+        previous_dir: args.previous_dir,
+        jobs,
+        external,
+        strict,
+        context: Context {
+            source_date_epoch: source_date_epoch()?,
+        },
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize, config: &str| {
+        if terminal && total > 1 {
+            eprint!("\r\x1b[2K[{done}/{total}] {config}");
+            if done == total {
+                eprint!("\r\x1b[2K");
+            }
+        }
+    };
+    let release = build_all(&options, &progress).map_err(|e| e.to_string())?;
+    for failure in &release.failures {
+        eprintln!("error: {} did not build:", failure.config);
+        for error in &failure.errors {
+            eprintln!("  {error}");
+        }
+    }
+    let mut wanting = !release.failures.is_empty();
+    if args.check {
+        let mismatches = release.check(&out);
+        for mismatch in &mismatches {
+            eprintln!("{}/{mismatch}", out.display());
+        }
+        if mismatches.is_empty() {
+            println!(
+                "{} is up to date ({} files)",
+                out.display(),
+                release.files.len()
+            );
+        } else {
+            eprintln!(
+                "error: {} is stale: {} file(s) disagree with a fresh build; run `crtk build --all --out {}` and commit the result",
+                out.display(),
+                mismatches.len(),
+                out.display()
+            );
+            wanting = true;
+        }
+    } else {
+        let summary = release.write(&out).map_err(|e| e.to_string())?;
+        for country in &release.manifest.countries {
+            println!(
+                "built {} ({}) -> {}/{}/",
+                country.package.name,
+                country.config,
+                out.display(),
+                country.folder
+            );
+        }
+        println!(
+            "{}: {} written, {} unchanged, {} removed",
+            out.display(),
+            summary.written.len(),
+            summary.unchanged.len(),
+            summary.removed.len()
+        );
+    }
+    if !release.failures.is_empty() {
+        let names: Vec<&str> = release.failures.iter().map(|f| f.config.as_str()).collect();
+        eprintln!(
+            "error: {} of {} countries failed: {}",
+            names.len(),
+            names.len() + release.manifest.countries.len(),
+            names.join(", ")
+        );
+    }
+    Ok(if wanting {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): whole seconds since 1970-01-01 UTC.

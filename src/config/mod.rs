@@ -31,6 +31,9 @@ pub struct CountryConfig {
     pub country: Country,
     /// The identity of the package the build produces.
     pub package: PackageSettings,
+    /// What validation accepts (external references, placeholders).
+    #[serde(default)]
+    pub validate: ValidateSettings,
     /// The country's geography as cascading dropdowns.
     #[serde(default)]
     pub address: Option<address::AddressConfig>,
@@ -49,9 +52,6 @@ pub struct CountryConfig {
     /// The default language and the translation files (see `languages.rs`).
     #[serde(default)]
     pub languages: Option<Languages>,
-    /// What validation accepts (external references, placeholders).
-    #[serde(default)]
-    pub validate: ValidateSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,6 +75,10 @@ pub struct PackageSettings {
     /// Default: the NCD_CR base shipped inside crtk.
     #[serde(default)]
     pub base: Option<PathBuf>,
+    /// The package of the previous release (a package JSON, or a folder holding exactly one):
+    /// `crtk build --all` diffs against it and summarises the changes in the release notes.
+    #[serde(default)]
+    pub previous: Option<PathBuf>,
 }
 
 fn default_locale() -> String {
