@@ -44,16 +44,24 @@ fn diff(before: &Value, after: &Value) -> Diff {
     }
 }
 
+/// A copy of the whole Rwanda config folder (config, areas, translation files).
 fn rwanda_copy(name: &str) -> std::path::PathBuf {
     let dir = temp_dir(name);
-    for file in ["country.yaml", "rwanda_cr_province_district_optionsets.csv"] {
-        std::fs::copy(
-            root().join("country-configs/rwanda").join(file),
-            dir.join(file),
-        )
-        .unwrap();
-    }
+    copy_dir(&root().join("country-configs/rwanda"), &dir);
     dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 fn append(path: &Path, rows: &str) {

@@ -3,6 +3,7 @@
 //! The fixture's rule variables are prefixed `t_` so they never collide with the base's own.
 
 use crtk::package::Package;
+use crtk::translations::texts;
 use crtk::validate::registry::CHECKS;
 use crtk::validate::{AddressRule, Options, validate};
 use serde_json::{Value, json};
@@ -55,8 +56,11 @@ fn push(v: &mut Value, kind: &str, object: Value) {
     v[kind].as_array_mut().unwrap().push(object);
 }
 
+/// Translations of a name into the base's locales, so translation completeness holds.
 fn fr(name: &str) -> Value {
-    json!([{"locale": "fr", "property": "NAME", "value": format!("fr {name}")}])
+    json!(["fr", "es"].map(
+        |locale| json!({"locale": locale, "property": "NAME", "value": format!("{locale} {name}")})
+    ))
 }
 
 fn variable(id: &str, name: &str, source: &str, field: (&str, &str)) -> Value {
@@ -91,7 +95,21 @@ fn stray_data_element(v: &mut Value) -> &'static str {
         json!({"id": "StrayDe0001", "name": "Stray", "shortName": "Stray", "valueType": "TEXT",
             "domainType": "TRACKER", "aggregationType": "NONE", "translations": fr("Stray")}),
     );
+    translate_short_name(v, "dataElements", "StrayDe0001");
     "StrayDe0001"
+}
+
+/// Adds the short name's translations to an object made with [`fr`].
+fn translate_short_name(v: &mut Value, kind: &str, id: &str) {
+    let object = find_mut(v, kind, id);
+    let short_name = object["shortName"].as_str().unwrap().to_string();
+    let entries = ["fr", "es"].map(|locale| {
+        json!({"locale": locale, "property": "SHORT_NAME", "value": format!("{locale} {short_name}")})
+    });
+    object["translations"]
+        .as_array_mut()
+        .unwrap()
+        .extend(entries);
 }
 
 /// An attribute of no program.
@@ -102,6 +120,7 @@ fn stray_attribute(v: &mut Value) -> &'static str {
         json!({"id": "StrayTea001", "name": "Stray", "shortName": "Stray", "valueType": "TEXT",
             "translations": fr("Stray")}),
     );
+    translate_short_name(v, "trackedEntityAttributes", "StrayTea001");
     "StrayTea001"
 }
 
@@ -203,19 +222,30 @@ fn valid() -> Value {
         json!({"id": "ActGrp00001", "programRuleActionType": "SHOWOPTIONGROUP",
         "dataElement": {"id": ADDRESS_DE}, "optionGroup": {"id": "OptGroup001"}}),
     );
-    // French names everywhere, so translation completeness holds.
-    let kinds: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-    for kind in kinds {
-        if kind == "package" {
-            continue;
+    // Every text translated into the base's locales, so translation completeness holds.
+    let package = Package::from_value(v.clone()).unwrap();
+    let missing: Vec<(String, String, Value)> = texts(&package)
+        .iter()
+        .filter(|t| !t.code_list)
+        .flat_map(|t| {
+            ["fr", "es"]
+                .into_iter()
+                .filter(|locale| t.translation(locale).is_none())
+                .map(|locale| {
+                    let value = format!("{locale} {}", t.source);
+                    let entry =
+                        json!({"locale": locale, "property": t.property.key, "value": value});
+                    (t.ty.kind.to_string(), t.uid.to_string(), entry)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (kind, uid, entry) in missing {
+        let object = find_mut(&mut v, &kind, &uid);
+        if object.get("translations").is_none() {
+            object["translations"] = json!([]);
         }
-        for o in v[&kind].as_array_mut().unwrap() {
-            if let Some(name) = o["name"].as_str().map(str::to_string)
-                && o["translations"].as_array().is_none_or(|t| t.is_empty())
-            {
-                o["translations"] = fr(&name);
-            }
-        }
+        object["translations"].as_array_mut().unwrap().push(entry);
     }
     v
 }
@@ -298,7 +328,9 @@ fn references() {
         find_mut(v, "dataElements", GRADE_DE)["legendSets"] = json!([{"id": BEHAVIOUR_DE}])
     });
     only("CR202", |v| {
-        let option = first_option_of(v, TOPOGRAPHY_SET);
+        // A translated option (not an English-by-design code list), so only CR202 changes.
+        let behaviour = find(v, "dataElements", BEHAVIOUR_DE)["optionSet"]["id"].clone();
+        let option = first_option_of(v, behaviour.as_str().unwrap());
         find_mut(v, "options", &option)["optionSet"] = json!({"id": SEX_SET});
     });
     only("CR203", |v| {

@@ -3,9 +3,10 @@
 
 use super::fast::FastSet;
 use super::schema::{class_of, schemas};
-use super::{Ctx, objects, str_prop};
+use super::{Ctx, objects};
+use crate::translations::completeness;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// DHIS2 locale codes: language (2-3 lower-case letters), optional country (2 upper-case
 /// letters), optional script (4 letters): `fr`, `pt_BR`, `uz_UZ_Cyrl`, `prs`.
@@ -54,22 +55,15 @@ fn camel(property: &str) -> String {
 pub(super) fn run(ctx: &mut Ctx) {
     let package = ctx.package;
     let schemas = schemas();
-    // locale -> objects with a NAME translation; objects with a name
-    let mut named_objects = 0usize;
-    let mut translated: BTreeMap<String, usize> = BTreeMap::new();
+    // Every valid locale a translation uses, for the completeness check.
+    let mut used_locales: BTreeSet<&str> = BTreeSet::new();
     for kind in package.kinds() {
         let properties = class_of(kind).and_then(|c| schemas.properties(c));
-        let translatable = properties.is_some_and(|p| p.contains_key("translations"));
         for (i, map) in objects(package, kind) {
-            let has_name = translatable && str_prop(map, "name").is_some();
-            if has_name {
-                named_objects += 1;
-            }
             let Some(Value::Array(translations)) = map.get("translations") else {
                 continue;
             };
             let mut seen: FastSet<(&str, &str)> = FastSet::default();
-            let mut name_locales: FastSet<&str> = FastSet::default();
             for (j, t) in translations.iter().enumerate() {
                 let at = |p: &str| format!("{kind}[{i}].translations[{j}]{p}");
                 let locale = t.get("locale").and_then(Value::as_str).unwrap_or("");
@@ -112,23 +106,31 @@ pub(super) fn run(ctx: &mut Ctx) {
                         ),
                     );
                 }
-                if property == "NAME" && has_name && is_locale(locale) {
-                    name_locales.insert(locale);
+                if is_locale(locale) {
+                    used_locales.insert(locale);
                 }
-            }
-            for locale in name_locales {
-                *translated.entry(locale.to_string()).or_default() += 1;
             }
         }
     }
-    for (locale, count) in translated {
-        if count < named_objects {
-            let percent = count * 100 / named_objects.max(1);
+    // Completeness as `crtk translations` counts it: the texts users see, without the ICD-O-3
+    // code-list labels that stay English by design.
+    let default_locale = package.header.locale().unwrap_or("en");
+    let locales: Vec<String> = used_locales
+        .into_iter()
+        .filter(|locale| *locale != default_locale)
+        .map(String::from)
+        .collect();
+    if locales.is_empty() {
+        return;
+    }
+    for locale in completeness(package, default_locale, &locales).locales {
+        if locale.translated < locale.total {
             ctx.report_package(
                 "CR703",
                 String::new(),
                 format!(
-                    "locale `{locale}` translates the name of {count} of {named_objects} objects ({percent}%): untranslated names show in the default language"
+                    "locale `{}` translates {} of {} texts ({}%): untranslated texts show in the default language (`crtk translations export --locale {}` lists them)",
+                    locale.locale, locale.translated, locale.total, locale.percent, locale.locale
                 ),
             );
         }
