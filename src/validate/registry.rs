@@ -503,8 +503,8 @@ pub const CHECKS: &[Check] = &[
         W,
         "translations",
         "Locale translates only part of the package",
-        "crtk: untranslated names fall back to the default language at data entry",
-        "`fr` translates 812 of 1,400 names (58%)",
+        "crtk: untranslated texts fall back to the default language at data entry (counted as `crtk translations` does; ICD-O-3 code lists apart)",
+        "`fr` translates 212 of 286 texts (74.1%)",
     ),
     // hygiene
     c(
