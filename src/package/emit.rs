@@ -87,11 +87,18 @@ impl Serialize for Sorted<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0 {
             Value::Object(map) => {
-                let mut entries: Vec<_> = map.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                let mut out = s.serialize_map(Some(entries.len()))?;
-                for (k, v) in entries {
-                    out.serialize_entry(k, &Sorted(v))?;
+                let mut out = s.serialize_map(Some(map.len()))?;
+                // serde_json's default map is already sorted: only sort when it is not.
+                if map.keys().is_sorted() {
+                    for (k, v) in map {
+                        out.serialize_entry(k, &Sorted(v))?;
+                    }
+                } else {
+                    let mut entries: Vec<_> = map.iter().collect();
+                    entries.sort_by(|a, b| a.0.cmp(b.0));
+                    for (k, v) in entries {
+                        out.serialize_entry(k, &Sorted(v))?;
+                    }
                 }
                 out.end()
             }
