@@ -1,6 +1,6 @@
 //! Validating what the CLI is given: a package file, or a country config built in memory.
 
-use super::{Options, Report, validate};
+use super::{AddressRule, Options, Report, validate};
 use crate::build::{BuildError, BuildOptions, Built, build};
 use crate::package::{LoadError, Package};
 use std::path::Path;
@@ -45,6 +45,20 @@ pub fn validate_config(
             .extend(access.org_units.iter().cloned());
     }
     options.canreg_from_base(&built.base);
+    // CanReg5's address variable holds the leaf code: the target field's option set.
+    if let Some(address) = &config.address {
+        let target = address.target();
+        let set = ["dataElements", "trackedEntityAttributes"]
+            .iter()
+            .find_map(|kind| built.package.get(kind, target))
+            .and_then(|field| field.get("optionSet")?.get("id")?.as_str());
+        if let Some(set) = set {
+            options.address = Some(AddressRule {
+                option_set_ids: vec![set.to_string()],
+                max_len: address.code_length,
+            });
+        }
+    }
     let report = validate(&built.package, &options, &config_path.display().to_string());
     Ok((built, report))
 }
