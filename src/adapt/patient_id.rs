@@ -12,146 +12,19 @@ use super::AdaptError;
 use crate::config::LoadedConfig;
 use crate::config::patient_id::PATIENT_ID_ATTRIBUTE;
 use crate::package::Package;
+use crate::package::text_pattern::{self, Segment};
 use serde_json::Value;
 
-/// One parsed TextPattern segment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    Text(String),
-    Random(String),
-    Sequential(usize),
-    OrgUnitCode(String),
-    CurrentDate(String),
-}
-
-impl Segment {
-    /// The number of characters the segment produces, when fixed.
-    fn length(&self) -> Option<usize> {
-        match self {
-            Segment::Text(t) => Some(t.chars().count()),
-            Segment::Random(p) => Some(p.chars().count()),
-            Segment::Sequential(n) => Some(*n),
-            Segment::OrgUnitCode(p) if p.is_empty() => None,
-            Segment::OrgUnitCode(p) => Some(p.chars().filter(|&c| c == '.').count()),
-            Segment::CurrentDate(format) => date_format_length(format),
-        }
-    }
-}
-
-/// Parses a TextPattern as DHIS2 does; the error says which segment is wrong and why.
+/// Parses a Patient ID pattern: DHIS2's syntax, and exactly one generated segment (E4021).
 pub fn parse(pattern: &str) -> Result<Vec<Segment>, String> {
-    let mut segments = Vec::new();
-    let mut rest = pattern.trim();
-    if rest.is_empty() {
-        return Err("is empty".into());
-    }
-    loop {
-        let (segment, after) = parse_segment(rest)?;
-        segments.push(segment);
-        let after = after.trim_start();
-        if after.is_empty() {
-            break;
-        }
-        rest = after
-            .strip_prefix('+')
-            .ok_or_else(|| format!("expects `+` between segments at `{after}`"))?
-            .trim_start();
-    }
-    let generated = segments
-        .iter()
-        .filter(|s| matches!(s, Segment::Random(_) | Segment::Sequential(_)))
-        .count();
+    let segments = text_pattern::parse(pattern)?;
+    let generated = segments.iter().filter(|s| s.generated()).count();
     if generated != 1 {
         return Err(format!(
             "has {generated} generated segments: DHIS2 needs exactly one RANDOM(...) or SEQUENTIAL(...) (E4021)"
         ));
     }
     Ok(segments)
-}
-
-fn parse_segment(s: &str) -> Result<(Segment, &str), String> {
-    if let Some(body) = s.strip_prefix('"') {
-        let mut text = String::new();
-        let mut chars = body.char_indices();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '\\' => match chars.next() {
-                    Some((_, e)) => text.push(e),
-                    None => break,
-                },
-                '"' => return Ok((Segment::Text(text), &body[i + 1..])),
-                c => text.push(c),
-            }
-        }
-        return Err(format!("has an unterminated text segment `{s}`"));
-    }
-    let open = s
-        .find('(')
-        .ok_or_else(|| format!("segment `{s}` is not `\"text\"` nor METHOD(...)"))?;
-    let method = s[..open].trim();
-    let close = s[open..]
-        .find(')')
-        .map(|i| open + i)
-        .ok_or_else(|| format!("segment `{s}` lacks its closing `)`"))?;
-    let param = &s[open + 1..close];
-    let after = &s[close + 1..];
-    let bad = |why: &str| Err(format!("segment `{}` {why}", &s[..=close]));
-    let segment = match method {
-        "RANDOM" => {
-            if param.is_empty() || param.len() > 12 || !param.chars().all(|c| "#Xx*".contains(c)) {
-                return bad("needs 1 to 12 of `#` (digit), `X`, `x` (letter), `*` (any)");
-            }
-            Segment::Random(param.into())
-        }
-        "SEQUENTIAL" => {
-            if param.is_empty() || param.len() > 12 || !param.chars().all(|c| c == '#') {
-                return bad("needs 1 to 12 `#`");
-            }
-            Segment::Sequential(param.len())
-        }
-        "ORG_UNIT_CODE" => {
-            let inner = param.strip_prefix('^').unwrap_or(param);
-            let inner = inner.strip_suffix('$').unwrap_or(inner);
-            if !param.is_empty() && (inner.is_empty() || !inner.chars().all(|c| c == '.')) {
-                return bad(
-                    "takes nothing, or `.` per character, optionally after `^` or before `$`",
-                );
-            }
-            Segment::OrgUnitCode(param.into())
-        }
-        "CURRENT_DATE" => {
-            if param.is_empty() {
-                return bad("needs a date format such as `yyyy`");
-            }
-            Segment::CurrentDate(param.into())
-        }
-        other => {
-            return Err(format!(
-                "has an unknown method `{other}`: use RANDOM, SEQUENTIAL, ORG_UNIT_CODE or CURRENT_DATE"
-            ));
-        }
-    };
-    Ok((segment, after))
-}
-
-/// Characters a `SimpleDateFormat` pattern produces, when fixed (`yyyy` 4, `MM` 2, `dd` 2, ...).
-fn date_format_length(format: &str) -> Option<usize> {
-    let chars: Vec<char> = format.chars().collect();
-    let mut n = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let run = chars[i..].iter().take_while(|&&x| x == c).count();
-        n += match c {
-            'y' if run == 2 => 2,
-            'y' => run.max(4),
-            'M' if run >= 3 => return None, // month names
-            'E' | 'a' | 'z' | 'Z' => return None,
-            _ => run,
-        };
-        i += run;
-    }
-    Some(n)
 }
 
 /// What a pattern means for CanReg5: `None` when it fits, else the warning.
@@ -211,7 +84,7 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
             .unwrap_or("CURRENT_DATE(yyyy)+SEQUENTIAL(####)")
             .to_string(),
     };
-    parse(&pattern).map_err(|why| err(format!("`{pattern}` {why}")))?;
+    parse(&pattern).map_err(|why| err(format!("`{pattern}`: {why}")))?;
     let value_type = attribute
         .get("valueType")
         .and_then(Value::as_str)

@@ -13,6 +13,7 @@ mod emit;
 mod header;
 mod load;
 mod references;
+pub mod text_pattern;
 pub mod uid;
 
 pub use emit::{to_canonical_string, write_canonical};
