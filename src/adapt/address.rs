@@ -15,6 +15,7 @@
 //! area's objects and changes only its parent's group and its level's option set.
 
 use super::AdaptError;
+use super::options::take_options;
 use crate::config::LoadedConfig;
 use crate::config::areas::{self, AreaTree};
 use crate::package::uid::UidGenerator;
@@ -162,32 +163,7 @@ pub fn compile(
     }
 
     // Options: drop the target set's old ones, then one per area.
-    let old: HashSet<String> = set_object
-        .get("options")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|o| ref_id(o, "id").or_else(|| o.get("id").and_then(Value::as_str)))
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    let template = package
-        .objects("options")
-        .iter()
-        .filter_map(Value::as_object)
-        .find(|o| object_id(o).is_some_and(|id| old.contains(id)))
-        .cloned()
-        .unwrap_or_default();
-    package.objects_mut("options").retain(|o| {
-        !(o.get("id")
-            .and_then(Value::as_str)
-            .is_some_and(|id| old.contains(id))
-            || o.get("optionSet")
-                .and_then(|s| s.get("id"))
-                .and_then(Value::as_str)
-                == Some(target_set.as_str()))
-    });
+    let template = take_options(package, &target_set);
     let sharing = set_object.get("sharing").cloned();
     let mut option_ids = Vec::with_capacity(tree.areas.len());
     let mut per_level: Vec<Vec<Value>> = vec![Vec::new(); levels];

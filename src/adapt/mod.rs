@@ -9,6 +9,7 @@ mod error;
 pub mod identifiers;
 mod identity;
 pub mod languages;
+mod options;
 pub mod patient_id;
 mod source_types;
 

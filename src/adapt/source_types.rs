@@ -2,12 +2,12 @@
 //! option set, which keeps its UID and loses "Placeholder" from its name.
 
 use super::AdaptError;
+use super::options::take_options;
 use crate::config::LoadedConfig;
 use crate::config::source_types::SOURCE_TYPE_ELEMENT;
 use crate::package::uid::UidGenerator;
-use crate::package::{Package, object_id, reference};
+use crate::package::{Package, reference};
 use serde_json::{Value, json};
-use std::collections::HashSet;
 
 pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptError> {
     let Some(types) = &config.config.source_types else {
@@ -30,29 +30,7 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
             message: format!("lacks the Source type option set `{set_id}`"),
         })?
         .clone();
-    let old: HashSet<String> = set
-        .get("options")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_string))
-        .collect();
-    let template = package
-        .objects("options")
-        .iter()
-        .filter_map(Value::as_object)
-        .find(|o| object_id(o).is_some_and(|id| old.contains(id)))
-        .cloned()
-        .unwrap_or_default();
-    package.objects_mut("options").retain(|o| {
-        !(o.get("id")
-            .and_then(Value::as_str)
-            .is_some_and(|id| old.contains(id))
-            || o.get("optionSet")
-                .and_then(|s| s.get("id"))
-                .and_then(Value::as_str)
-                == Some(set_id.as_str()))
-    });
+    let template = take_options(package, &set_id);
     let taken: Vec<String> = package
         .all_objects()
         .map(|(_, id, _)| id.to_string())
