@@ -49,6 +49,9 @@ pub struct Options {
     pub canreg_codes: BTreeMap<String, (String, BTreeSet<String>)>,
     /// Address option sets and the CanReg5 length their codes must fit.
     pub address: Option<AddressRule>,
+    /// The locales the country chose (config `languages.locales`): CR703 reports these only,
+    /// even when no text is translated yet. `None`: every locale the package carries.
+    pub locales: Option<Vec<String>>,
 }
 
 /// CanReg5's address variable length, applied to the codes of some option sets.
