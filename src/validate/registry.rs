@@ -503,7 +503,7 @@ pub const CHECKS: &[Check] = &[
         W,
         "translations",
         "Locale translates only part of the package",
-        "crtk: untranslated texts fall back to the default language at data entry (counted as `crtk translations` does; ICD-O-3 code lists apart)",
+        "crtk: untranslated texts fall back to the default language at data entry (counted as `crtk translations` does; ICD-O-3 code lists apart; a country build reports only the config's `languages.locales` when given)",
         "`fr` translates 212 of 286 texts (74.1%)",
     ),
     // hygiene

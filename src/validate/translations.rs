@@ -133,7 +133,7 @@ pub(super) fn run(ctx: &mut Ctx) {
                 "CR703",
                 String::new(),
                 format!(
-                    "locale `{}` translates {} of {} texts ({}%): untranslated texts show in the default language (`crtk translations export --locale {}` lists them)",
+                    "locale `{}` translates {} of {} texts ({:.1}%): untranslated texts show in the default language (`crtk translations export --locale {}` lists them)",
                     locale.locale, locale.translated, locale.total, locale.percent, locale.locale
                 ),
             );
