@@ -90,6 +90,9 @@ pub fn run(command: TranslationsCommand) -> Result<ExitCode, String> {
     for line in built.languages.stale() {
         eprintln!("warning: {line}");
     }
+    for note in built.languages.notes() {
+        eprintln!("note: {note}");
+    }
     let mut rows = export(&built.package, &locale, include_code_lists);
     let kept = match &update {
         Some(old) => {
