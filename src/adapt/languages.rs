@@ -101,10 +101,18 @@ impl fmt::Display for LanguagesOutcome {
                 path.display()
             )?;
         }
-        for (locale, count) in &self.dropped {
+        if !self.dropped.is_empty() {
+            let total: usize = self.dropped.iter().map(|(_, n)| n).sum();
+            let each: Vec<String> = self
+                .dropped
+                .iter()
+                .map(|(locale, n)| format!("{locale} {n}"))
+                .collect();
             writeln!(
                 f,
-                "dropped {count} translation(s) into `{locale}` (languages.drop_other_locales)"
+                "dropped {total} translation(s) into {} other locale(s): {} (languages.drop_other_locales)",
+                self.dropped.len(),
+                each.join(", ")
             )?;
         }
         write!(f, "{}", self.completeness)
