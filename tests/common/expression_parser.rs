@@ -5,7 +5,7 @@
 
 use super::rule_engine::{check_node, ensure_installed};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -20,11 +20,22 @@ pub struct Verdict {
 /// Validates every expression in `mode` (an `ExpressionMode` name such as
 /// `PROGRAM_INDICATOR_EXPRESSION`), in one Node process.
 pub fn validate(mode: &str, expressions: &[String]) -> Vec<Verdict> {
+    let verdicts: Vec<Verdict> = run(&json!({"mode": mode, "expressions": expressions}));
+    assert_eq!(verdicts.len(), expressions.len(), "one verdict per expression");
+    verdicts
+}
+
+/// Evaluates every expression on every event (`{"items": {"stage.element" | "attribute":
+/// value}, "variables": {...}}`): one value (or null) per event, per expression.
+pub fn evaluate(mode: &str, expressions: &[String], events: &[Value]) -> Vec<Vec<Value>> {
+    run(&json!({"op": "evaluate", "mode": mode, "expressions": expressions, "events": events}))
+}
+
+fn run<T: for<'de> Deserialize<'de>>(request: &Value) -> T {
     check_node();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expression-parser");
     ensure_installed(&dir);
-    let input = serde_json::to_vec(&json!({"mode": mode, "expressions": expressions}))
-        .expect("request serialises");
+    let input = serde_json::to_vec(request).expect("request serialises");
     let mut child = Command::new("node")
         .arg("driver.mjs")
         .current_dir(&dir)
@@ -46,12 +57,5 @@ pub fn validate(mode: &str, expressions: &[String]) -> Vec<Verdict> {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    let verdicts: Vec<Verdict> =
-        serde_json::from_slice(&output.stdout).expect("driver output is JSON");
-    assert_eq!(
-        verdicts.len(),
-        expressions.len(),
-        "one verdict per expression"
-    );
-    verdicts
+    serde_json::from_slice(&output.stdout).expect("driver output is JSON")
 }
