@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::process::Command;
 
-const OFFICIAL: &str = "../shared/reference-packages/ncd-cr-official/NCD_CR_1.0.1_DHIS2.42.4-en.json";
+const OFFICIAL: &str =
+    "../shared/reference-packages/ncd-cr-official/NCD_CR_1.0.1_DHIS2.42.4-en.json";
 
 fn built_package() -> Value {
     let out = temp_dir("registry-indicators");
@@ -92,7 +93,11 @@ fn item(package: &Value, code: &str) -> String {
                 .any(|p| p["dataElement"]["id"] == de["id"])
         })
         .expect("its stage");
-    format!("{}.{}", stage["id"].as_str().unwrap(), de["id"].as_str().unwrap())
+    format!(
+        "{}.{}",
+        stage["id"].as_str().unwrap(),
+        de["id"].as_str().unwrap()
+    )
 }
 
 fn attribute(package: &Value, code: &str) -> String {
@@ -113,7 +118,10 @@ fn events(package: &Value, tumours: &[Tumour]) -> Vec<Value> {
     for (i, t) in tumours.iter().enumerate() {
         let mut items = serde_json::Map::new();
         items.insert(sex.clone(), json!(t.sex));
-        items.insert(field("CR_INCIDENCE_DATE"), json!(format!("2024-{:02}-15", i % 12 + 1)));
+        items.insert(
+            field("CR_INCIDENCE_DATE"),
+            json!(format!("2024-{:02}-15", i % 12 + 1)),
+        );
         if let Some(age) = t.age {
             items.insert(field("CR_AGE"), json!(age));
         }
@@ -138,7 +146,11 @@ fn expected(tumours: &[Tumour]) -> BTreeMap<&'static str, f64> {
     let n = |f: &dyn Fn(&Tumour) -> bool| tumours.iter().filter(|t| f(t)).count() as f64;
     let pct = |f: &dyn Fn(&Tumour) -> bool| 100.0 * n(f) / tumours.len() as f64;
     let age_in = |lo: u32, hi: u32| move |t: &Tumour| t.age.is_some_and(|a| (lo..=hi).contains(&a));
-    let known_ages: Vec<u32> = tumours.iter().filter_map(|t| t.age).filter(|a| *a < 999).collect();
+    let known_ages: Vec<u32> = tumours
+        .iter()
+        .filter_map(|t| t.age)
+        .filter(|a| *a < 999)
+        .collect();
     BTreeMap::from([
         ("CR_REG_CASES", tumours.len() as f64),
         ("CR_REG_CASES_MALE", n(&|t| t.sex == 1)),
@@ -150,7 +162,10 @@ fn expected(tumours: &[Tumour]) -> BTreeMap<&'static str, f64> {
         ("CR_REG_MV_PCT", pct(&|t| (5..=8).contains(&t.basis))),
         ("CR_REG_DCO_PCT", pct(&|t| t.basis == 0)),
         ("CR_REG_UNKNOWN_SITE_PCT", pct(&|t| t.topography == 809)),
-        ("CR_REG_UNKNOWN_AGE_PCT", pct(&|t| t.age.is_none_or(|a| a == 999))),
+        (
+            "CR_REG_UNKNOWN_AGE_PCT",
+            pct(&|t| t.age.is_none_or(|a| a == 999)),
+        ),
         ("CR_REG_CHECKS_FAILED", n(&|t| t.invalid)),
         ("CR_REG_RARE", n(&|t| t.rare)),
         ("KE_TUMOURS_ADDRESS_UNKNOWN", n(&|t| t.address == "99")),
@@ -162,7 +177,8 @@ fn expected(tumours: &[Tumour]) -> BTreeMap<&'static str, f64> {
 }
 
 fn number(v: &Value) -> Option<f64> {
-    v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 #[test]
@@ -171,13 +187,18 @@ fn registry_indicators_count_what_their_definitions_say() {
     let tumours = tumours();
     let events = events(&package, &tumours);
     let indicators: Vec<&Value> = objects(&package, "programIndicators");
-    assert_eq!(indicators.len(), 15, "13 registry indicators and 2 of the country's");
+    assert_eq!(
+        indicators.len(),
+        15,
+        "13 registry indicators and 2 of the country's"
+    );
     let mut texts = Vec::new();
     for pi in &indicators {
         texts.push(pi["expression"].as_str().unwrap().to_string());
         texts.push(pi["filter"].as_str().unwrap_or("true").to_string());
     }
-    let values = common::expression_parser::evaluate("PROGRAM_INDICATOR_EXPRESSION", &texts, &events);
+    let values =
+        common::expression_parser::evaluate("PROGRAM_INDICATOR_EXPRESSION", &texts, &events);
     let expected = expected(&tumours);
     for (i, pi) in indicators.iter().enumerate() {
         let code = pi["code"].as_str().unwrap();

@@ -38,18 +38,33 @@ fn fields(package: &Package) -> Result<Fields, AdaptError> {
     };
     let program_id = object_id(program).unwrap_or_default().to_string();
     let text = |m: &Map<String, Value>, k: &str| {
-        m.get(k).and_then(Value::as_str).unwrap_or_default().to_string()
+        m.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
     };
     let mut elements = Vec::new();
-    for stage in package.objects("programStages").iter().filter_map(Value::as_object) {
-        if stage.get("program").and_then(|p| p.get("id")).and_then(Value::as_str)
+    for stage in package
+        .objects("programStages")
+        .iter()
+        .filter_map(Value::as_object)
+    {
+        if stage
+            .get("program")
+            .and_then(|p| p.get("id"))
+            .and_then(Value::as_str)
             != Some(program_id.as_str())
         {
             continue;
         }
-        let psdes = stage.get("programStageDataElements").and_then(Value::as_array);
+        let psdes = stage
+            .get("programStageDataElements")
+            .and_then(Value::as_array);
         for psde in psdes.into_iter().flatten() {
-            let Some(de_id) = psde.get("dataElement").and_then(|d| d.get("id")).and_then(Value::as_str)
+            let Some(de_id) = psde
+                .get("dataElement")
+                .and_then(|d| d.get("id"))
+                .and_then(Value::as_str)
             else {
                 continue;
             };
@@ -66,7 +81,9 @@ fn fields(package: &Package) -> Result<Fields, AdaptError> {
         }
     }
     let mut attributes = Vec::new();
-    let pteas = program.get("programTrackedEntityAttributes").and_then(Value::as_array);
+    let pteas = program
+        .get("programTrackedEntityAttributes")
+        .and_then(Value::as_array);
     for ptea in pteas.into_iter().flatten() {
         let Some(id) = ptea
             .get("trackedEntityAttribute")
@@ -114,14 +131,19 @@ impl Fields {
                 let names: Vec<&str> = self.elements.iter().map(|e| e.3.as_str()).collect();
                 Err(format!(
                     "`#{{{body}}}`: no data element{} has this code or name{}",
-                    stage.map(|s| format!(" of stage `{s}`")).unwrap_or_default(),
+                    stage
+                        .map(|s| format!(" of stage `{s}`"))
+                        .unwrap_or_default(),
                     did_you_mean(field, &names)
                 ))
             }
             many => Err(format!(
                 "`#{{{body}}}` is in {} stages ({}): write `#{{Stage name.{field}}}`",
                 many.len(),
-                many.iter().map(|e| e.1.as_str()).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|e| e.1.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
     }
@@ -271,18 +293,28 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
         if !codes.insert(indicator.code.clone()) {
             return Err(fail(
                 "code",
-                format!("`{}` is declared twice: give each indicator its own code", indicator.code),
+                format!(
+                    "`{}` is declared twice: give each indicator its own code",
+                    indicator.code
+                ),
             ));
         }
-        let short_name = indicator.short_name.clone().unwrap_or(indicator.name.clone());
+        let short_name = indicator
+            .short_name
+            .clone()
+            .unwrap_or(indicator.name.clone());
         if short_name.chars().count() > 50 {
             return Err(fail(
                 "short_name",
                 format!("`{short_name}` is longer than DHIS2's 50 characters: give a short_name"),
             ));
         }
-        let expression = compile_checked(&fields, &indicator.expression, ExpressionKind::IndicatorExpression)
-            .map_err(|m| fail("expression", m))?;
+        let expression = compile_checked(
+            &fields,
+            &indicator.expression,
+            ExpressionKind::IndicatorExpression,
+        )
+        .map_err(|m| fail("expression", m))?;
         let filter = match &indicator.filter {
             Some(f) => Some(
                 compile_checked(&fields, f, ExpressionKind::IndicatorFilter)
@@ -354,7 +386,11 @@ fn compile_checked(fields: &Fields, text: &str, kind: ExpressionKind) -> Result<
     if let Some(d) = expression::check(&compiled, kind, &ItemStore::new()).first() {
         return Err(format!(
             "`{text}` is not a valid program-indicator {}: {} [{}]",
-            if kind == ExpressionKind::IndicatorFilter { "filter" } else { "expression" },
+            if kind == ExpressionKind::IndicatorFilter {
+                "filter"
+            } else {
+                "expression"
+            },
             d.message,
             d.code
         ));
@@ -368,19 +404,20 @@ fn compile_checked(fields: &Fields, text: &str, kind: ExpressionKind) -> Result<
 /// of 100 (the tumour qualifies) or 0 per tumour.
 pub fn registry_set() -> Vec<Indicator> {
     const TUMOUR: &str = "!isNull(#{CR_INCIDENCE_DATE})";
-    let count = |code: &str, name: &str, short: &str, filter: String, description: &str| Indicator {
-        code: code.into(),
-        name: name.into(),
-        short_name: Some(short.into()),
-        description: Some(description.into()),
-        analytics_type: AnalyticsType::Event,
-        expression: "V{event_count}".into(),
-        filter: Some(filter),
-        aggregation_type: AggregationType::Count,
-        decimals: None,
-        period_boundary: Some("CR_INCIDENCE_DATE".into()),
-        legend_set: None,
-    };
+    let count =
+        |code: &str, name: &str, short: &str, filter: String, description: &str| Indicator {
+            code: code.into(),
+            name: name.into(),
+            short_name: Some(short.into()),
+            description: Some(description.into()),
+            analytics_type: AnalyticsType::Event,
+            expression: "V{event_count}".into(),
+            filter: Some(filter),
+            aggregation_type: AggregationType::Count,
+            decimals: None,
+            period_boundary: Some("CR_INCIDENCE_DATE".into()),
+            legend_set: None,
+        };
     let percent = |code: &str, name: &str, short: &str, when: &str, description: &str| Indicator {
         code: code.into(),
         name: name.into(),
@@ -396,32 +433,96 @@ pub fn registry_set() -> Vec<Indicator> {
     };
     let and = |extra: &str| format!("{TUMOUR} && {extra}");
     vec![
-        count("CR_REG_CASES", "CR - New cases (tumours)", "CR - New cases", TUMOUR.into(),
-            "Tumours by incidence date. Break down by CR - Site, sex or org unit in event analytics."),
-        count("CR_REG_CASES_MALE", "CR - New cases, male", "CR - New cases, male", and("A{CR_SEX} == 1"),
-            "Tumours of male patients (CR - Sex 1)."),
-        count("CR_REG_CASES_FEMALE", "CR - New cases, female", "CR - New cases, female", and("A{CR_SEX} == 2"),
-            "Tumours of female patients (CR - Sex 2)."),
-        count("CR_REG_CASES_AGE_0_14", "CR - New cases, age 0-14", "CR - New cases, 0-14",
-            and("#{CR_AGE} >= 0 && #{CR_AGE} <= 14"), "Tumours diagnosed at age 0 to 14."),
-        count("CR_REG_CASES_AGE_15_39", "CR - New cases, age 15-39", "CR - New cases, 15-39",
-            and("#{CR_AGE} >= 15 && #{CR_AGE} <= 39"), "Tumours diagnosed at age 15 to 39."),
-        count("CR_REG_CASES_AGE_40_64", "CR - New cases, age 40-64", "CR - New cases, 40-64",
-            and("#{CR_AGE} >= 40 && #{CR_AGE} <= 64"), "Tumours diagnosed at age 40 to 64."),
-        count("CR_REG_CASES_AGE_65_PLUS", "CR - New cases, age 65+", "CR - New cases, 65+",
-            and("#{CR_AGE} >= 65 && #{CR_AGE} < 999"), "Tumours diagnosed at age 65 or more (999 is CanReg5's unknown age)."),
-        percent("CR_REG_MV_PCT", "CR - Morphologically verified (%)", "CR - MV%",
+        count(
+            "CR_REG_CASES",
+            "CR - New cases (tumours)",
+            "CR - New cases",
+            TUMOUR.into(),
+            "Tumours by incidence date. Break down by CR - Site, sex or org unit in event analytics.",
+        ),
+        count(
+            "CR_REG_CASES_MALE",
+            "CR - New cases, male",
+            "CR - New cases, male",
+            and("A{CR_SEX} == 1"),
+            "Tumours of male patients (CR - Sex 1).",
+        ),
+        count(
+            "CR_REG_CASES_FEMALE",
+            "CR - New cases, female",
+            "CR - New cases, female",
+            and("A{CR_SEX} == 2"),
+            "Tumours of female patients (CR - Sex 2).",
+        ),
+        count(
+            "CR_REG_CASES_AGE_0_14",
+            "CR - New cases, age 0-14",
+            "CR - New cases, 0-14",
+            and("#{CR_AGE} >= 0 && #{CR_AGE} <= 14"),
+            "Tumours diagnosed at age 0 to 14.",
+        ),
+        count(
+            "CR_REG_CASES_AGE_15_39",
+            "CR - New cases, age 15-39",
+            "CR - New cases, 15-39",
+            and("#{CR_AGE} >= 15 && #{CR_AGE} <= 39"),
+            "Tumours diagnosed at age 15 to 39.",
+        ),
+        count(
+            "CR_REG_CASES_AGE_40_64",
+            "CR - New cases, age 40-64",
+            "CR - New cases, 40-64",
+            and("#{CR_AGE} >= 40 && #{CR_AGE} <= 64"),
+            "Tumours diagnosed at age 40 to 64.",
+        ),
+        count(
+            "CR_REG_CASES_AGE_65_PLUS",
+            "CR - New cases, age 65+",
+            "CR - New cases, 65+",
+            and("#{CR_AGE} >= 65 && #{CR_AGE} < 999"),
+            "Tumours diagnosed at age 65 or more (999 is CanReg5's unknown age).",
+        ),
+        percent(
+            "CR_REG_MV_PCT",
+            "CR - Morphologically verified (%)",
+            "CR - MV%",
             "#{CR_BASIS_DIAGNOSIS} >= 5 && #{CR_BASIS_DIAGNOSIS} <= 8",
-            "Share of tumours with basis of diagnosis cytology or histology (5 to 8), IARC's MV%."),
-        percent("CR_REG_DCO_PCT", "CR - Death certificate only (%)", "CR - DCO%",
-            "#{CR_BASIS_DIAGNOSIS} == 0", "Share of tumours known from a death certificate only (basis 0), IARC's DCO%."),
-        percent("CR_REG_UNKNOWN_SITE_PCT", "CR - Unknown primary site (%)", "CR - Unknown primary site %",
-            "#{CR_TOPOGRAPHY} == 809", "Share of tumours with topography C80.9 (809), unknown primary site."),
-        percent("CR_REG_UNKNOWN_AGE_PCT", "CR - Unknown age (%)", "CR - Unknown age %",
-            "isNull(#{CR_AGE}) || #{CR_AGE} == 999", "Share of tumours with no age or age 999 (unknown)."),
-        count("CR_REG_CHECKS_FAILED", "CR - Tumours failing the IARC checks", "CR - Failed checks",
-            and("#{CR_INVALID} == 1"), "Tumours the program's IARC checks mark invalid (CR - Invalid)."),
-        count("CR_REG_RARE", "CR - Rare tumours to confirm", "CR - Rare tumours",
-            and("#{CR_RARE} == 1"), "Tumours the IARC checks mark rare (CR - Rare); confirm them."),
+            "Share of tumours with basis of diagnosis cytology or histology (5 to 8), IARC's MV%.",
+        ),
+        percent(
+            "CR_REG_DCO_PCT",
+            "CR - Death certificate only (%)",
+            "CR - DCO%",
+            "#{CR_BASIS_DIAGNOSIS} == 0",
+            "Share of tumours known from a death certificate only (basis 0), IARC's DCO%.",
+        ),
+        percent(
+            "CR_REG_UNKNOWN_SITE_PCT",
+            "CR - Unknown primary site (%)",
+            "CR - Unknown primary site %",
+            "#{CR_TOPOGRAPHY} == 809",
+            "Share of tumours with topography C80.9 (809), unknown primary site.",
+        ),
+        percent(
+            "CR_REG_UNKNOWN_AGE_PCT",
+            "CR - Unknown age (%)",
+            "CR - Unknown age %",
+            "isNull(#{CR_AGE}) || #{CR_AGE} == 999",
+            "Share of tumours with no age or age 999 (unknown).",
+        ),
+        count(
+            "CR_REG_CHECKS_FAILED",
+            "CR - Tumours failing the IARC checks",
+            "CR - Failed checks",
+            and("#{CR_INVALID} == 1"),
+            "Tumours the program's IARC checks mark invalid (CR - Invalid).",
+        ),
+        count(
+            "CR_REG_RARE",
+            "CR - Rare tumours to confirm",
+            "CR - Rare tumours",
+            and("#{CR_RARE} == 1"),
+            "Tumours the IARC checks mark rare (CR - Rare); confirm them.",
+        ),
     ]
 }

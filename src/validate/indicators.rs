@@ -12,7 +12,12 @@ use crate::expression::{self, Expr, ExprKind, ExpressionKind, ItemSigil, ItemSto
 use serde_json::{Map, Value};
 
 /// Boundary targets analytics knows by name (dhis2-core `AnalyticsPeriodBoundary`).
-const NAMED_TARGETS: &[&str] = &["EVENT_DATE", "ENROLLMENT_DATE", "INCIDENT_DATE", "SCHEDULED_DATE"];
+const NAMED_TARGETS: &[&str] = &[
+    "EVENT_DATE",
+    "ENROLLMENT_DATE",
+    "INCIDENT_DATE",
+    "SCHEDULED_DATE",
+];
 
 /// A program's stages with their data elements, and its attributes.
 #[derive(Default)]
@@ -53,7 +58,10 @@ fn programs<'a>(ctx: &Ctx<'a>) -> FastMap<&'a str, Program<'a>> {
     out
 }
 
-fn array<'a>(map: &'a Map<String, Value>, key: &str) -> impl Iterator<Item = &'a Map<String, Value>> {
+fn array<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+) -> impl Iterator<Item = &'a Map<String, Value>> {
     map.get(key)
         .and_then(Value::as_array)
         .into_iter()
@@ -78,7 +86,15 @@ pub(super) fn run(ctx: &mut Ctx) {
                 continue;
             };
             let path = format!("programIndicators[{i}].{key}");
-            check_expression(ctx, "programIndicators", pi, path.clone(), text, kind, &store);
+            check_expression(
+                ctx,
+                "programIndicators",
+                pi,
+                path.clone(),
+                text,
+                kind,
+                &store,
+            );
             if let Ok(root) = expression::parse_in(text, kind.default_mode()) {
                 let mut problems = Vec::new();
                 unknown_items(ctx, &root, program, &mut problems);
@@ -87,10 +103,16 @@ pub(super) fn run(ctx: &mut Ctx) {
                 }
             }
         }
-        let boundaries = pi.get("analyticsPeriodBoundaries").and_then(Value::as_array);
+        let boundaries = pi
+            .get("analyticsPeriodBoundaries")
+            .and_then(Value::as_array);
         for (j, boundary) in boundaries.into_iter().flatten().enumerate() {
-            let target = boundary.get("boundaryTarget").and_then(Value::as_str).unwrap_or("");
-            let path = format!("programIndicators[{i}].analyticsPeriodBoundaries[{j}].boundaryTarget");
+            let target = boundary
+                .get("boundaryTarget")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let path =
+                format!("programIndicators[{i}].analyticsPeriodBoundaries[{j}].boundaryTarget");
             match boundary_item(target) {
                 None => ctx.report(
                     "CR1304",
@@ -191,6 +213,8 @@ fn item_problem(ctx: &Ctx, sigil: ItemSigil, raw: &str, program: &Program) -> Op
         ItemSigil::Attribute => (!program.attributes.contains(raw) && !ctx.is_external(raw))
             .then(|| format!("`A{{{raw}}}` is not an attribute of the indicator's program")),
         ItemSigil::PsEventDate => (!program.stages.contains_key(raw) && !ctx.is_external(raw))
-            .then(|| format!("`PS_EVENTDATE:{raw}`: `{raw}` is not a stage of the indicator's program")),
+            .then(|| {
+                format!("`PS_EVENTDATE:{raw}`: `{raw}` is not a stage of the indicator's program")
+            }),
     }
 }

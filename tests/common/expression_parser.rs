@@ -21,7 +21,11 @@ pub struct Verdict {
 /// `PROGRAM_INDICATOR_EXPRESSION`), in one Node process.
 pub fn validate(mode: &str, expressions: &[String]) -> Vec<Verdict> {
     let verdicts: Vec<Verdict> = run(&json!({"mode": mode, "expressions": expressions}));
-    assert_eq!(verdicts.len(), expressions.len(), "one verdict per expression");
+    assert_eq!(
+        verdicts.len(),
+        expressions.len(),
+        "one verdict per expression"
+    );
     verdicts
 }
 
