@@ -120,17 +120,15 @@ pub(super) fn run(ctx: &mut Ctx) {
                     pi,
                     path,
                     format!(
-                        "boundary target `{target}` is none of {} nor `#{{stageUid.dataElementUid}}`, \
+                        "boundary target `{target}` is none of {} nor a `#{{stageUid.dataElementUid}}`, \
                          `A{{attributeUid}}`, `PS_EVENTDATE:stageUid`: analytics cannot place the \
                          indicator in a period",
                         NAMED_TARGETS.join(", ")
                     ),
                 ),
-                Some(Some(item)) => {
-                    let mut problems = Vec::new();
-                    unknown_items(ctx, &item, program, &mut problems);
-                    for problem in problems {
-                        ctx.report("CR1303", "programIndicators", pi, path.clone(), problem);
+                Some(Some((sigil, raw))) => {
+                    if let Some(problem) = item_problem(ctx, sigil, &raw, program) {
+                        ctx.report("CR1303", "programIndicators", pi, path, problem);
                     }
                 }
                 Some(None) => {}
@@ -139,24 +137,35 @@ pub(super) fn run(ctx: &mut Ctx) {
     }
 }
 
-/// A boundary target: `None` if malformed, `Some(None)` for a named date, else its data item.
-fn boundary_item(target: &str) -> Option<Option<Expr>> {
+/// A boundary target as dhis2-core's analytics reads it: `None` if it cannot, `Some(None)` for
+/// a named date, else the item it finds. Core tests the prefix, then *finds* the item pattern
+/// anywhere in the text (`Matcher.find`), so `#{stage.element})` still works.
+fn boundary_item(target: &str) -> Option<Option<(ItemSigil, String)>> {
     if NAMED_TARGETS.contains(&target) {
         return Some(None);
     }
-    let text = if target.starts_with("PS_EVENTDATE:") {
-        format!("d2:maxValue({target})")
+    let (sigil, open, parts, close) = if target.starts_with("PS_EVENTDATE:") {
+        (ItemSigil::PsEventDate, "PS_EVENTDATE:", 1, "")
+    } else if target.starts_with("#{") {
+        (ItemSigil::Hash, "#{", 2, "}")
+    } else if target.starts_with("A{") {
+        (ItemSigil::Attribute, "A{", 1, "}")
     } else {
-        target.to_string()
+        return None;
     };
-    let root = expression::parse_in(&text, expression::Mode::INDICATOR).ok()?;
-    if matches!(root.kind, ExprKind::DataItem { .. }) {
-        return Some(Some(root));
-    }
-    match root.kind {
-        ExprKind::Call { mut args, .. } if args.len() == 1 => Some(Some(args.remove(0))),
-        _ => None,
-    }
+    let found = target.match_indices(open).find_map(|(i, _)| {
+        let rest = &target[i + open.len()..];
+        let len = parts * 11 + parts - 1;
+        let body = rest.get(..len)?;
+        let ids: Vec<&str> = body.split('.').collect();
+        let ok = ids.len() == parts
+            && ids.iter().all(|id| {
+                id.len() == 11 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            })
+            && rest[len..].starts_with(close);
+        ok.then(|| body.to_string())
+    })?;
+    Some(Some((sigil, found)))
 }
 
 /// Describes every data item of `e` that is not in the indicator's program.

@@ -602,8 +602,8 @@ pub const CHECKS: &[Check] = &[
         E,
         "indicators",
         "Analytics period boundary with a target analytics does not know",
-        "dhis2-core `AnalyticsPeriodBoundary` (EVENT_DATE, ENROLLMENT_DATE, INCIDENT_DATE, SCHEDULED_DATE or a date item)",
-        "boundary target `#{stage.element})` (stray parenthesis, HIV_CS)",
+        "dhis2-core `AnalyticsPeriodBoundary`: EVENT_DATE, ENROLLMENT_DATE, INCIDENT_DATE, or a `#{`, `A{` or `PS_EVENTDATE:` target in which its pattern is found",
+        "boundary target `#{CR_INCIDENCE_DATE}` (a code, not UIDs) or `SCHEDULED_DATE`",
     ),
 ];
 
