@@ -9,6 +9,7 @@ pub mod address;
 pub mod areas;
 mod error;
 pub mod identifiers;
+pub mod indicators;
 mod languages;
 pub mod patient_id;
 pub mod schema;
@@ -52,6 +53,8 @@ pub struct CountryConfig {
     /// The default language and the translation files (see `languages.rs`).
     #[serde(default)]
     pub languages: Option<Languages>,
+    #[serde(default)]
+    pub indicators: Option<indicators::IndicatorsConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -572,6 +572,39 @@ pub const CHECKS: &[Check] = &[
         "CanReg5 dictionary variable length (Addr, `conf/database/*.xml`)",
         "address code `010203` with a CanReg5 length of 5",
     ),
+    // Program indicators
+    c(
+        "CR1301",
+        E,
+        "indicators",
+        "Program indicator expression DHIS2 analytics rejects",
+        "`@dhis2/expression-parser` PROGRAM_INDICATOR_EXPRESSION (number result), with DHIS2 core's `PS_EVENTDATE:` date arguments; DHIS2 parses it only when analytics runs",
+        "`d2:count(#{stage.element}) +` (incomplete), or `d2:hasValue(#{stage.element})` (not a number)",
+    ),
+    c(
+        "CR1302",
+        E,
+        "indicators",
+        "Program indicator filter DHIS2 analytics rejects",
+        "as CR1301, the filter typed as a boolean (the condition of `if`)",
+        "`V{enrollment_date} > ` or `d2:daysBetween(V{enrollment_date})`",
+    ),
+    c(
+        "CR1303",
+        E,
+        "indicators",
+        "Program indicator reads a data item its program does not have",
+        "analytics SQL for `#{stage.element}`, `A{attribute}`, `PS_EVENTDATE:stage` (unknown columns yield no value or a failed query)",
+        "`#{stage.element}` where the element is not in that stage, or `#{CR_AGE}` (a name, not UIDs)",
+    ),
+    c(
+        "CR1304",
+        E,
+        "indicators",
+        "Analytics period boundary with a target analytics does not know",
+        "dhis2-core `AnalyticsPeriodBoundary`: EVENT_DATE, ENROLLMENT_DATE, INCIDENT_DATE, or a `#{`, `A{` or `PS_EVENTDATE:` target in which its pattern is found",
+        "boundary target `#{CR_INCIDENCE_DATE}` (a code, not UIDs) or `SCHEDULED_DATE`",
+    ),
 ];
 
 /// The check with this code. Panics on an unknown code: codes are compile-time constants and a
