@@ -21,6 +21,7 @@ mod schema;
 mod structure;
 mod text_pattern;
 mod translations;
+mod working_lists;
 
 pub use expressions::{MAX_FLAT_CHAIN, program_item_store};
 pub use finding::{Finding, ObjectRef, Report, Severity};
@@ -73,7 +74,7 @@ pub fn validate(package: &Package, options: &Options, source: &str) -> Report {
     let timing = std::env::var_os("CRTK_VALIDATE_TIMING").is_some();
     let start = std::time::Instant::now();
     let mut ctx = Ctx::new(package, options);
-    let families: [(&str, Family); 9] = [
+    let families: [(&str, Family); 10] = [
         ("structure", structure::run),
         ("references", references::run),
         ("option_sets", option_sets::run),
@@ -83,6 +84,7 @@ pub fn validate(package: &Package, options: &Options, source: &str) -> Report {
         ("translations", translations::run),
         ("hygiene", hygiene::run),
         ("canreg", canreg::run),
+        ("working_lists", working_lists::run),
     ];
     if timing {
         eprintln!("validate: index {:?}", start.elapsed());
