@@ -495,3 +495,80 @@ fn working_lists_are_checked_as_dhis2_does() {
         &["LAST_YAER", "did you mean `LAST_YEAR`"],
     );
 }
+
+/// `crtk diff` between two builds of the sample: removing a custom field that holds data and
+/// making one compulsory are breaking; a changed rule condition is not.
+#[test]
+fn diff_reports_removed_and_newly_mandatory_fields_as_breaking() {
+    let old_out = temp_dir("custom-diff-old");
+    let (old, _) = build(&sample(), &old_out);
+    assert!(old.status.success());
+    let dir = temp_dir("custom-diff-new");
+    std::fs::copy(
+        root().join("country-configs/uganda/hiv-status.csv"),
+        dir.join("hiv-status.csv"),
+    )
+    .unwrap();
+    let mut text = std::fs::read_to_string(sample()).unwrap();
+    let (a, b) = (
+        text.find("  - code: UG_ECOG").unwrap(),
+        text.find("  - code: UG_NIN").unwrap(),
+    );
+    text.replace_range(a..b, "");
+    let text = text
+        .replace(
+            "    canreg5: HIVSTAT\n",
+            "    canreg5: HIVSTAT\n    mandatory: true\n",
+        )
+        .replace("hide_field: UG_ECOG", "hide_field: CR_DATE_LAST_CONTACT")
+        .replace("#{CR_AGE} > 100", "#{CR_AGE} > 105");
+    std::fs::write(dir.join("country.yaml"), text).unwrap();
+    let (new, _) = build(&dir.join("country.yaml"), &dir.join("out"));
+    assert!(
+        new.status.success(),
+        "{}",
+        String::from_utf8_lossy(&new.stderr)
+    );
+    let json = |d: &Path| {
+        std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "json"))
+            .unwrap()
+    };
+    let diff = crtk(&[
+        "diff",
+        json(&old_out).to_str().unwrap(),
+        json(&dir.join("out")).to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "breaking",
+    ]);
+    assert_eq!(diff.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&diff.stdout).unwrap();
+    let mut rules = Vec::new();
+    fn collect(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("rule") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|x| collect(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
+            _ => {}
+        }
+    }
+    collect(&report, &mut rules);
+    assert!(rules.iter().any(|r| r == "field-removed"), "{rules:?}");
+    assert!(
+        rules.iter().any(|r| r == "field-made-mandatory"),
+        "{rules:?}"
+    );
+    let text = report.to_string();
+    assert!(
+        text.contains("#{CR_AGE} > 105"),
+        "the condition change is listed"
+    );
+}
