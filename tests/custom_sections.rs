@@ -572,3 +572,89 @@ fn diff_reports_removed_and_newly_mandatory_fields_as_breaking() {
         "the condition change is listed"
     );
 }
+
+/// `crtk build --all`: the release notes list the customisation and the workbook has a
+/// "Working lists" sheet with the filters in words.
+#[test]
+fn release_notes_and_workbook_show_the_customisation() {
+    let scratch = temp_dir("custom-release");
+    let configs = scratch.join("configs/uganda");
+    std::fs::create_dir_all(&configs).unwrap();
+    std::fs::copy(
+        root().join("country-configs/uganda/hiv-status.csv"),
+        configs.join("hiv-status.csv"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(sample()).unwrap().replace(
+        "  locale: en\n",
+        &format!("  locale: en\n  base: {}\n", official().display()),
+    );
+    std::fs::write(configs.join("country.yaml"), text).unwrap();
+    let dist = scratch.join("dist");
+    let output = crtk(&[
+        "build",
+        "--all",
+        "--configs",
+        scratch.join("configs").to_str().unwrap(),
+        "--out",
+        dist.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut notes = None;
+    let mut workbook = None;
+    for entry in walk(&dist) {
+        let name = entry.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".md") && name.contains("notes") {
+            notes = Some(std::fs::read_to_string(&entry).unwrap());
+        }
+        if name.ends_with(".xlsx") {
+            workbook = Some(entry);
+        }
+    }
+    let notes = notes.expect("release notes written");
+    for needle in [
+        "## Local customisation",
+        "UG - HIV status (UG\\_HIV\\_STATUS, NUMBER): stage Tumor, section Patient at diagnosis, CanReg5 HIVSTAT",
+        "UG - Age over 100 (priority 10)",
+        "Rare cases to confirm (events of stage Tumor)",
+        "programStageWorkingLists",
+    ] {
+        assert!(
+            notes.contains(needle),
+            "`{needle}` not in the notes:\n{notes}"
+        );
+    }
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(workbook.expect("workbook written")).unwrap();
+    let range = book.worksheet_range("Working lists").unwrap();
+    let cells: Vec<String> = range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(
+        cells.iter().any(|c| c == "Rare cases to confirm"),
+        "{cells:?}"
+    );
+    assert!(
+        cells.iter().any(|c| c.contains("CR - Behaviour is one of")),
+        "{cells:?}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

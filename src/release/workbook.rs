@@ -114,7 +114,7 @@ pub fn access_in_words(access: &str) -> String {
 /// The sheets of the reference workbook for `package`.
 pub fn reference_sheets(package: &Package) -> Vec<Sheet> {
     let names = RuleNames::new(package);
-    vec![
+    let mut sheets = vec![
         package_sheet(package),
         program_sheet(package, &names),
         stages_sheet(package, &names),
@@ -124,7 +124,10 @@ pub fn reference_sheets(package: &Package) -> Vec<Sheet> {
         rules_sheet(package, &names),
         variables_sheet(package, &names),
         user_groups_sheet(package),
-    ]
+    ];
+    // Issue 18: the country's working lists, when it declares any.
+    sheets.extend(super::workbook_lists::sheet(package));
+    sheets
 }
 
 fn package_sheet(package: &Package) -> Sheet {
