@@ -658,3 +658,45 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The translations sheet covers the new texts, and a row translating a text `names:` changed is
+/// stale (reported, not applied).
+#[test]
+fn renamed_texts_make_translation_rows_stale() {
+    let dir = temp_dir("custom-stale");
+    std::fs::copy(
+        root().join("country-configs/uganda/hiv-status.csv"),
+        dir.join("hiv-status.csv"),
+    )
+    .unwrap();
+    let out = temp_dir("custom-stale-first");
+    let (_, package) = build(&sample(), &out);
+    let package = package.unwrap();
+    let hiv = by_code(&package, "dataElements", "UG_HIV_STATUS")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        dir.join("sw.csv"),
+        format!(
+            "Object type,UID,Object name,Property,Source text (en),Translation (sw)\n\
+             Data element,c6EnHSAMUat,CR - Incidence date,FORM_NAME,Incidence date,Tarehe ya tukio\n\
+             Data element,{hiv},UG - HIV status,FORM_NAME,HIV status,Hali ya VVU\n"
+        ),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(sample()).unwrap().replace(
+        "  locale: en\n",
+        "  locale: en\nlanguages:\n  translations:\n    sw: sw.csv\n",
+    );
+    std::fs::write(dir.join("country.yaml"), text).unwrap();
+    let (output, package) = build(&dir.join("country.yaml"), &dir.join("out"));
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("stale"), "{stderr}");
+    assert!(stderr.contains("Date of diagnosis"), "{stderr}");
+    let package = package.unwrap();
+    let translations = |id: &str| get(&package, "dataElements", id)["translations"].clone();
+    assert!(translations(&hiv).to_string().contains("Hali ya VVU"));
+    assert!(!translations("c6EnHSAMUat").to_string().contains("Tarehe"));
+}
