@@ -700,3 +700,50 @@ fn renamed_texts_make_translation_rows_stale() {
     assert!(translations(&hiv).to_string().contains("Hali ya VVU"));
     assert!(!translations("c6EnHSAMUat").to_string().contains("Tarehe"));
 }
+
+#[test]
+fn an_options_csv_must_be_a_regular_file_inside_the_config_folder() {
+    let field = |csv: &str| {
+        format!(
+            "fields:\n  - code: UG_X\n    name: UG - X\n    stage: Tumor\n    section: Patient\n    option_set: {{ csv: \"{csv}\" }}\n"
+        )
+    };
+    let outside = std::env::temp_dir().join(format!("crtk-outside-{}.csv", std::process::id()));
+    std::fs::write(&outside, "code,name\n1,One\n").unwrap();
+    refused(
+        "csv-outside",
+        &field(&format!(
+            "../{}",
+            outside.file_name().unwrap().to_string_lossy()
+        )),
+        &["fields[0].option_set.csv", "outside the config's folder"],
+    );
+    let _ = std::fs::remove_file(&outside);
+    let (path, _) = config("csv-dir", "");
+    let dir = path.parent().unwrap();
+    std::fs::create_dir_all(dir.join("sub.csv")).unwrap();
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path).unwrap() + &field("sub.csv"),
+    )
+    .unwrap();
+    let (output, package) = build(&path, &dir.join("out"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(package.is_none());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a regular file"));
+    let (path, _) = config("csv-columns", "");
+    let dir = path.parent().unwrap();
+    std::fs::write(dir.join("o.csv"), "Code,Label\n1,One\n").unwrap();
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path).unwrap() + &field("o.csv"),
+    )
+    .unwrap();
+    let (output, _) = build(&path, &dir.join("out"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("has no column `code` (columns: Code, Label)"),
+        "{stderr}"
+    );
+}

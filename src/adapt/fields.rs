@@ -277,7 +277,7 @@ fn option_set(
                 }
                 return Ok(object_id(set).map(str::to_string));
             }
-            (Some(csv), None) => read_csv(&config.resolve(csv), &s.code, &s.name)
+            (Some(csv), None) => read_csv(config.dir(), &config.resolve(csv), &s.code, &s.name)
                 .map_err(|m| at.err(&format!("{key}.option_set.csv"), m))?,
             _ => {
                 return Err(at.err(
@@ -390,8 +390,24 @@ fn fits(value_type: &str, code: &str) -> bool {
 }
 
 /// Options from a CSV file with a header row.
-fn read_csv(path: &std::path::Path, code: &str, name: &str) -> Result<Vec<FieldOption>, String> {
+fn read_csv(
+    dir: &std::path::Path,
+    path: &std::path::Path,
+    code: &str,
+    name: &str,
+) -> Result<Vec<FieldOption>, String> {
     let shown = path.display();
+    // Data files live beside the config: a path that leaves its folder is refused.
+    let inside = match (dir.canonicalize(), path.canonicalize()) {
+        (Ok(d), Ok(p)) => p.starts_with(d),
+        (_, Err(e)) => return Err(format!("cannot read {shown}: {e}")),
+        _ => false,
+    };
+    if !inside {
+        return Err(format!(
+            "{shown} is outside the config's folder: put the options CSV beside the config"
+        ));
+    }
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     if !meta.is_file() {
         return Err(format!("{shown} is not a regular file"));
