@@ -381,6 +381,11 @@ fn fields_are_refused_with_the_line_and_the_fix() {
         &["a BOOLEAN field cannot have an option set"],
     );
     refused(
+        "f-canreg5-twice",
+        "fields:\n  - { code: UG_A, name: UG - A, stage: Follow up, canreg5: NIN }\n  - { code: UG_B, name: UG - B, stage: Follow up, canreg5: NIN }\n",
+        &["fields[1].canreg5", "already mapped"],
+    );
+    refused(
         "f-unknown-key",
         &field("    compulsory: true\n"),
         &["unknown key `compulsory`"],

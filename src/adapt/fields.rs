@@ -57,6 +57,15 @@ pub fn apply(package: &mut Package, config: &LoadedConfig) -> Result<(), AdaptEr
     let mut uids = UidGenerator::new(&config.config.country.code, taken(package));
     for (i, field) in fields.iter().enumerate() {
         let key = format!("fields[{i}]");
+        // The export app maps one field per CanReg5 variable.
+        if let Some(var) = &field.canreg5
+            && fields[..i].iter().any(|f| f.canreg5.as_ref() == Some(var))
+        {
+            return Err(at.err(
+                &format!("{key}.canreg5"),
+                format!("CanReg5 variable `{var}` is already mapped to another field: one field per variable"),
+            ));
+        }
         add(
             package,
             config,
