@@ -624,7 +624,7 @@ fn release_notes_and_workbook_show_the_customisation() {
     let notes = notes.expect("release notes written");
     for needle in [
         "## Local customisation",
-        "UG - HIV status (UG\\_HIV\\_STATUS, NUMBER): stage Tumor, section Patient at diagnosis, CanReg5 HIVSTAT",
+        "UG - HIV status (UG\\_HIV\\_STATUS, NUMBER): stage Tumor, section Patient, CanReg5 HIVSTAT",
         "UG - Age over 100 (priority 10)",
         "Rare cases to confirm (events of stage Tumor)",
         "programStageWorkingLists",

@@ -11,6 +11,7 @@ use super::lookup::{
     sections, stage, stage_elements, str_of, taken,
 };
 use crate::config::fields::{Field, FieldOption};
+use crate::config::names::NameTarget;
 use crate::config::{CountryConfig, LoadedConfig};
 use crate::package::uid::UidGenerator;
 use crate::package::{Package, object_id, reference};
@@ -481,7 +482,8 @@ fn place_element(
             "name the program stage (`stage: Tumor`) or declare a person attribute (`person: true`)",
         ));
     };
-    let stage_obj = stage(package, stage_name).map_err(|m| at.err(&format!("{key}.stage"), m))?;
+    let stage_obj = stage(package, at.current(NameTarget::ProgramStage, stage_name))
+        .map_err(|m| at.err(&format!("{key}.stage"), m))?;
     let stage_id = object_id(stage_obj).unwrap_or("").to_string();
     let elements = stage_elements(stage_obj);
     let stage_sections = sections(package, &stage_id);
@@ -499,7 +501,9 @@ fn place_element(
         (Some(name), _) => Some(
             stage_sections
                 .iter()
-                .find(|s| str_of(s, "name") == Some(name))
+                .find(|s| {
+                    str_of(s, "name") == Some(at.current(NameTarget::ProgramStageSection, name))
+                })
                 .and_then(|s| object_id(s))
                 .map(str::to_string)
                 .ok_or_else(|| {

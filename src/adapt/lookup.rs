@@ -4,6 +4,7 @@
 
 use super::AdaptError;
 use crate::config::LoadedConfig;
+use crate::config::names::NameTarget;
 use crate::package::{Package, object_id};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -14,6 +15,8 @@ pub type Object = Map<String, Value>;
 pub struct Locator {
     path: PathBuf,
     text: String,
+    /// `names:` renames of stages and sections: (type, base name, national name).
+    renamed: Vec<(NameTarget, String, String)>,
 }
 
 impl Locator {
@@ -22,7 +25,22 @@ impl Locator {
             path: config.path.clone(),
             // The config was read moments ago; if it vanished, errors just lack a line.
             text: std::fs::read_to_string(&config.path).unwrap_or_default(),
+            renamed: config
+                .config
+                .names
+                .iter()
+                .filter_map(|r| Some((r.target, r.current_name.clone()?, r.name.clone()?)))
+                .collect(),
         }
+    }
+
+    /// The name a stage or section has now: a base name that `names:` renamed still finds it.
+    pub fn current<'a>(&'a self, target: NameTarget, name: &'a str) -> &'a str {
+        self.renamed
+            .iter()
+            .find(|(t, old, _)| *t == target && old == name)
+            .map(|(_, _, new)| new.as_str())
+            .unwrap_or(name)
     }
 
     pub fn err(&self, key: &str, message: impl Into<String>) -> AdaptError {

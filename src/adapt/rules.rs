@@ -14,6 +14,7 @@ use super::lookup::{
     stage, str_of, taken,
 };
 use crate::config::LoadedConfig;
+use crate::config::names::NameTarget;
 use crate::config::rules::Rule;
 use crate::expression::{self, ExpressionKind};
 use crate::package::uid::UidGenerator;
@@ -71,7 +72,7 @@ fn add(
     }
     let stage_id = match &rule.stage {
         Some(name) => Some(
-            stage(package, name)
+            stage(package, at.current(NameTarget::ProgramStage, name))
                 .map(|s| object_id(s).unwrap_or("").to_string())
                 .map_err(|m| at.err(&format!("{key}.stage"), m))?,
         ),

@@ -10,6 +10,7 @@ use super::lookup::{
     stage_elements, str_of, taken,
 };
 use crate::config::LoadedConfig;
+use crate::config::names::NameTarget;
 use crate::config::working_lists::{DateFilter, Filter, WorkingList};
 use crate::package::uid::UidGenerator;
 use crate::package::{Package, object_id, reference};
@@ -185,7 +186,8 @@ fn build(
     let program_obj = package.get("programs", program_id).expect("the program");
     let stage_fields: Option<(String, Vec<String>)> = match &list.stage {
         Some(name) => {
-            let s = stage(package, name).map_err(|m| at.err(&format!("{key}.stage"), m))?;
+            let s = stage(package, at.current(NameTarget::ProgramStage, name))
+                .map_err(|m| at.err(&format!("{key}.stage"), m))?;
             Some((object_id(s).unwrap_or("").to_string(), stage_elements(s)))
         }
         None => None,
