@@ -783,3 +783,121 @@ fn every_check_is_mutation_tested() {
         assert!(tested, "no mutation test for {}", check.code);
     }
 }
+
+/// Working lists (issue 18): a valid stage list (on the stage holding Topography) and a valid
+/// person list are added, then one defect each.
+fn with_working_lists(v: &mut Value) {
+    let stage = v["programStages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["programStageDataElements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["dataElement"]["id"] == TOPOGRAPHY_DE)
+        })
+        .unwrap()["id"]
+        .clone();
+    let topography = find(v, "options", &first_option_of(v, TOPOGRAPHY_SET))["code"].clone();
+    let sex = find(v, "options", &first_option_of(v, SEX_SET))["code"].clone();
+    let sharing = find(v, "programs", PROGRAM)["sharing"].clone();
+    push(
+        v,
+        "programStageWorkingLists",
+        json!({
+            "id": "WlStage0001", "name": "Tumours to check", "program": {"id": PROGRAM},
+            "programStage": {"id": stage}, "sharing": sharing, "translations": fr("Tumours to check"),
+            "programStageQueryCriteria": {
+                "eventStatus": "ACTIVE",
+                "eventOccurredAt": {"type": "RELATIVE", "period": "LAST_30_DAYS"},
+                "dataFilters": [{"dataItem": TOPOGRAPHY_DE, "eq": topography}],
+                "attributeValueFilters": [{"attribute": SEX_TEA, "in": [sex]}],
+                "displayColumnOrder": [TOPOGRAPHY_DE, SEX_TEA]
+            }
+        }),
+    );
+    push(
+        v,
+        "trackedEntityInstanceFilters",
+        json!({
+            "id": "WlPerson001", "name": "Women", "program": {"id": PROGRAM}, "sortOrder": 1,
+            "enrollmentStatus": "ACTIVE", "sharing": sharing, "translations": fr("Women"),
+            "entityQueryCriteria": {
+                "enrollmentStatus": "ACTIVE",
+                "attributeValueFilters": [{"attribute": SEX_TEA, "eq": sex}],
+                "displayColumnOrder": [SEX_TEA]
+            }
+        }),
+    );
+}
+
+fn stage_criteria(v: &mut Value) -> &mut Value {
+    &mut v["programStageWorkingLists"][0]["programStageQueryCriteria"]
+}
+
+#[test]
+fn working_lists() {
+    let mut fixture = valid();
+    with_working_lists(&mut fixture);
+    assert_eq!(report(fixture, &Options::default()), Vec::<&str>::new());
+    only("E4062", |v| {
+        with_working_lists(v);
+        stage_criteria(v)["eventOccurredAt"] = json!({"type": "ABSOLUTE"});
+    });
+    only("E4063", |v| {
+        with_working_lists(v);
+        stage_criteria(v)["assignedUserMode"] = json!("PROVIDED");
+    });
+    only("E4064", |v| {
+        with_working_lists(v);
+        stage_criteria(v)["ouMode"] = json!("DESCENDANTS");
+    });
+    only("E4065", |v| {
+        with_working_lists(v);
+        stage_criteria(v)["dataFilters"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("dataItem");
+    });
+    only("E4066", |v| {
+        with_working_lists(v);
+        stage_criteria(v)["dataFilters"][0]["dataItem"] = json!(SEX_TEA);
+    });
+    only("E4067", |v| {
+        with_working_lists(v);
+        stage_criteria(v)["attributeValueFilters"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("attribute");
+    });
+    only("E4068", |v| {
+        with_working_lists(v);
+        stage_criteria(v)["attributeValueFilters"][0]["attribute"] = json!(GRADE_DE);
+    });
+    only("CR1201", |v| {
+        with_working_lists(v);
+        // A data element of the program that is not in the list's stage.
+        let stage = v["programStageWorkingLists"][0]["programStage"]["id"].clone();
+        let outside = v["programStages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["id"] != stage)
+            .flat_map(|s| s["programStageDataElements"].as_array().unwrap().iter())
+            .map(|p| p["dataElement"]["id"].clone())
+            .next()
+            .unwrap();
+        stage_criteria(v)["displayColumnOrder"] = json!([outside]);
+    });
+    only("CR1202", |v| {
+        with_working_lists(v);
+        stage_criteria(v)["dataFilters"][0]["eq"] = json!("not-a-code");
+    });
+    only("CR1203", |v| {
+        with_working_lists(v);
+        v["trackedEntityInstanceFilters"][0]["entityQueryCriteria"]["attributeValueFilters"][0]["attribute"] =
+            json!(GRADE_DE);
+    });
+}

@@ -11,6 +11,15 @@ pub enum AdaptError {
         key: String,
         message: String,
     },
+    /// A customisation section (fields, names, rules, working lists) asks for something the
+    /// package does not have: the line of the config where it is written.
+    #[error("{}{}: `{key}`: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    At {
+        path: PathBuf,
+        line: Option<usize>,
+        key: String,
+        message: String,
+    },
     /// A data file the config names (areas, dictionary) holds something wrong.
     #[error(transparent)]
     Data(#[from] crate::config::areas::AreaError),

@@ -6,13 +6,18 @@
 mod access;
 pub mod address;
 mod error;
+pub mod fields;
 pub mod identifiers;
 mod identity;
 pub mod indicators;
 pub mod languages;
+mod lookup;
+mod names;
 mod options;
 pub mod patient_id;
+mod rules;
 mod source_types;
+mod working_lists;
 
 pub use error::AdaptError;
 
@@ -37,6 +42,14 @@ pub fn apply(
     source_types::apply(package, config)?;
     patient_id::apply(package, config)?;
     identifiers::apply(package, config)?;
+    // Local customisation declared by name (issue 18), in this order: national names first (so
+    // new fields are checked against the names the country uses), then new fields, then rules
+    // (which may name the new fields), then working lists (which filter on fields and show them).
+    // Indicators last of these: they may read the new fields.
+    names::apply(package, config)?;
+    fields::apply(package, config)?;
+    rules::apply(package, config)?;
+    working_lists::apply(package, config)?;
     indicators::apply(package, config)?;
     // Last: remapping covers the objects the adaptations above created.
     access::apply(package, config)?;

@@ -16,6 +16,11 @@ pub mod schema;
 mod sections_check;
 pub mod source_types;
 mod validate;
+// Local customisation (issue 18): one file per section.
+pub mod fields;
+pub mod names;
+pub mod rules;
+pub mod working_lists;
 
 pub use error::ConfigError;
 pub use languages::Languages;
@@ -55,6 +60,16 @@ pub struct CountryConfig {
     pub languages: Option<Languages>,
     #[serde(default)]
     pub indicators: Option<indicators::IndicatorsConfig>,
+    /// Local customisation declared by name (issue 18): new fields, national names, custom
+    /// rules, working lists.
+    #[serde(default)]
+    pub fields: Vec<fields::Field>,
+    #[serde(default)]
+    pub names: Vec<names::Rename>,
+    #[serde(default)]
+    pub rules: Vec<rules::Rule>,
+    #[serde(default)]
+    pub working_lists: Vec<working_lists::WorkingList>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -124,6 +139,11 @@ impl LoadedConfig {
         let mut files = Vec::new();
         if let Some(address) = &self.config.address {
             files.extend(address.files().into_iter().map(|f| self.resolve(f)));
+        }
+        for field in &self.config.fields {
+            if let Some(csv) = field.option_set.as_ref().and_then(|s| s.csv.as_ref()) {
+                files.push(self.resolve(csv));
+            }
         }
         files
     }

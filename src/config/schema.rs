@@ -72,7 +72,7 @@ pub fn key_path(segments: &[String]) -> String {
 
 /// The 1-based line where the innermost named key of `segments` is written, found by walking
 /// the keys down the text (a heuristic good for block-style YAML; `None` when it loses track).
-fn find_line(text: &str, segments: &[String]) -> Option<usize> {
+pub(crate) fn find_line(text: &str, segments: &[String]) -> Option<usize> {
     let lines: Vec<&str> = text.lines().collect();
     let mut from = 0;
     let mut found = None;

@@ -11,6 +11,7 @@
 //! | `text-pattern-changed` | the TextPattern of a generated attribute changed (ids stop following one pattern) |
 //! | `stage-not-repeatable` | a repeatable program stage became non-repeatable (existing repeated events) |
 //! | `field-removed` | a data element left a program stage or an attribute left a program |
+//! | `field-made-mandatory` | a stage field became compulsory or a program attribute mandatory (records saved without it can no longer be completed) |
 //! | `uid-changed` | the same object (same code) has a new UID (an import duplicates it; data stays on the old one) |
 
 use super::model::{Breaking, FieldChange, FieldKind, ObjectChange, Status};
@@ -148,6 +149,34 @@ fn field_rule(
                 reason: "the stage is no longer repeatable: enrollments that already hold several of its events cannot be edited".into(),
             });
         }
+    }
+    // Issue 18 (custom fields): a field that becomes required breaks records saved without it.
+    let required = match kind {
+        "programStages" => Some((
+            "programStageDataElements[",
+            "].compulsory",
+            "compulsory in the stage",
+        )),
+        "programs" => Some((
+            "programTrackedEntityAttributes[",
+            "].mandatory",
+            "mandatory in the program",
+        )),
+        _ => None,
+    };
+    if let Some((prefix, suffix, what)) = required
+        && path.starts_with(prefix)
+        && path.ends_with(suffix)
+        && field.new == Some(Value::Bool(true))
+    {
+        let key = &path[prefix.len()..path.len() - suffix.len()];
+        let id = key.split_once('=').map(|(_, id)| id).unwrap_or(key);
+        return Some(Breaking {
+            rule: "field-made-mandatory",
+            reason: format!(
+                "`{id}` became {what}: records already saved without a value can no longer be completed until one is entered"
+            ),
+        });
     }
     let field_list = match kind {
         "programStages" => Some(("programStageDataElements[", "data element", "stage")),

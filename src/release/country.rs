@@ -157,6 +157,7 @@ pub fn build_country(
         },
         crtk_version: env!("CARGO_PKG_VERSION").to_string(),
         contents: notes::contents(package),
+        customisation: super::customisation::summary(config),
         previous: previous_package.as_ref().map(package_ref),
         changes: comparison.map(|c| c.summary),
         translations: Some(translations(&built, dir)),

@@ -21,12 +21,14 @@
 mod changes;
 mod check;
 mod country;
+mod customisation;
 pub mod discover;
 pub mod manifest;
 pub mod notes;
 mod previous;
 pub mod rule_words;
 pub mod workbook;
+mod workbook_lists;
 
 pub use check::{Mismatch, MismatchKind};
 pub use discover::{DiscoverError, discover};

@@ -27,6 +27,8 @@ pub struct NotesContext {
     pub translations: Option<Translations>,
     /// Validation warnings (needs the validator).
     pub validation: Option<ValidationSummary>,
+    /// What the config declares in fields, names, rules and working lists (issue 18).
+    pub customisation: Option<super::customisation::Customisation>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -206,6 +208,7 @@ mod tests {
             changes: None,
             translations: None,
             validation: None,
+            customisation: None,
         }
     }
 

@@ -114,7 +114,7 @@ pub fn access_in_words(access: &str) -> String {
 /// The sheets of the reference workbook for `package`.
 pub fn reference_sheets(package: &Package) -> Vec<Sheet> {
     let names = RuleNames::new(package);
-    vec![
+    let mut sheets = vec![
         package_sheet(package),
         program_sheet(package, &names),
         stages_sheet(package, &names),
@@ -125,7 +125,10 @@ pub fn reference_sheets(package: &Package) -> Vec<Sheet> {
         variables_sheet(package, &names),
         user_groups_sheet(package),
         indicators_sheet(package, &names),
-    ]
+    ];
+    // The country's working lists, when it declares any.
+    sheets.extend(super::workbook_lists::sheet(package));
+    sheets
 }
 
 fn package_sheet(package: &Package) -> Sheet {

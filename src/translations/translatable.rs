@@ -124,6 +124,17 @@ pub const TYPES: &[TranslatableType] = &[
         label: "Program indicator",
         properties: &[NAME, SHORT_NAME, DESCRIPTION, FORM_NAME],
     },
+    // Working lists (issue 18): their names show in Capture's list picker.
+    TranslatableType {
+        kind: "programStageWorkingLists",
+        label: "Stage working list",
+        properties: &[NAME, DESCRIPTION],
+    },
+    TranslatableType {
+        kind: "trackedEntityInstanceFilters",
+        label: "Person working list",
+        properties: &[NAME, DESCRIPTION],
+    },
     TranslatableType {
         kind: "programRuleActions",
         label: "Rule message",

@@ -22,6 +22,7 @@ mod schema;
 mod structure;
 mod text_pattern;
 mod translations;
+mod working_lists;
 
 pub use expressions::{MAX_FLAT_CHAIN, program_item_store};
 pub use finding::{Finding, ObjectRef, Report, Severity};
@@ -88,6 +89,7 @@ pub fn validate(package: &Package, options: &Options, source: &str) -> Report {
         ("translations", translations::run),
         ("hygiene", hygiene::run),
         ("canreg", canreg::run),
+        ("working_lists", working_lists::run),
     ];
     if timing {
         eprintln!("validate: index {:?}", start.elapsed());
