@@ -604,6 +604,7 @@ pub const CHECKS: &[Check] = &[
         "Analytics period boundary with a target analytics does not know",
         "dhis2-core `AnalyticsPeriodBoundary`: EVENT_DATE, ENROLLMENT_DATE, INCIDENT_DATE, or a `#{`, `A{` or `PS_EVENTDATE:` target in which its pattern is found",
         "boundary target `#{CR_INCIDENCE_DATE}` (a code, not UIDs) or `SCHEDULED_DATE`",
+    ),
     // working lists (issue 18): DHIS2's ProgramStageWorkingListObjectBundleHook, and crtk's own
     c(
         "E4062",
