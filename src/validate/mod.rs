@@ -78,7 +78,7 @@ pub fn validate(package: &Package, options: &Options, source: &str) -> Report {
     let timing = std::env::var_os("CRTK_VALIDATE_TIMING").is_some();
     let start = std::time::Instant::now();
     let mut ctx = Ctx::new(package, options);
-    let families: [(&str, Family); 10] = [
+    let families: [(&str, Family); 11] = [
         ("structure", structure::run),
         ("references", references::run),
         ("option_sets", option_sets::run),
