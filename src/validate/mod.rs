@@ -49,6 +49,9 @@ pub struct Options {
     pub canreg_codes: BTreeMap<String, (String, BTreeSet<String>)>,
     /// Address option sets and the CanReg5 length their codes must fit.
     pub address: Option<AddressRule>,
+    /// The locales the country translates into (a country build): CR703 reports only these.
+    /// `None` (a package file): one CR703 summary of every partial locale.
+    pub locales: Option<BTreeSet<String>>,
 }
 
 /// CanReg5's address variable length, applied to the codes of some option sets.

@@ -44,6 +44,14 @@ pub fn validate_config(
             .external_ids
             .extend(access.org_units.iter().cloned());
     }
+    // The base's stray partial locales are not the country's concern; its own languages are.
+    options.locales = Some(
+        config
+            .languages
+            .iter()
+            .flat_map(|l| l.translations.keys().cloned())
+            .collect(),
+    );
     options.canreg_from_base(&built.base);
     // CanReg5's address variable holds the leaf code: the target field's option set.
     if let Some(address) = &config.address {

@@ -115,25 +115,46 @@ pub(super) fn run(ctx: &mut Ctx) {
     // Completeness as `crtk translations` counts it: the texts users see, without the ICD-O-3
     // code-list labels that stay English by design.
     let default_locale = package.header.locale().unwrap_or("en");
+    let declared = ctx.options.locales.as_ref();
     let locales: Vec<String> = used_locales
         .into_iter()
         .filter(|locale| *locale != default_locale)
+        .filter(|locale| declared.is_none_or(|d| d.contains(*locale)))
         .map(String::from)
         .collect();
     if locales.is_empty() {
         return;
     }
-    for locale in completeness(package, default_locale, &locales).locales {
-        if locale.translated < locale.total {
-            ctx.report_package(
-                "CR703",
-                String::new(),
-                format!(
-                    "locale `{}` translates {} of {} texts ({}%): untranslated texts show in the default language (`crtk translations export --locale {}` lists them)",
-                    locale.locale, locale.translated, locale.total, locale.percent, locale.locale
-                ),
-            );
-        }
+    let partial: Vec<_> = completeness(package, default_locale, &locales)
+        .locales
+        .into_iter()
+        .filter(|l| l.translated < l.total)
+        .collect();
+    if declared.is_none() && partial.len() > 1 {
+        let list: Vec<String> = partial
+            .iter()
+            .map(|l| format!("{} {}/{}", l.locale, l.translated, l.total))
+            .collect();
+        ctx.report_package(
+            "CR703",
+            String::new(),
+            format!(
+                "{} locales translate only part of the texts ({}): untranslated texts show in the default language (`crtk translations export --locale <locale>` lists them)",
+                partial.len(),
+                list.join(", ")
+            ),
+        );
+        return;
+    }
+    for locale in partial {
+        ctx.report_package(
+            "CR703",
+            String::new(),
+            format!(
+                "locale `{}` translates {} of {} texts ({}%): untranslated texts show in the default language (`crtk translations export --locale {}` lists them)",
+                locale.locale, locale.translated, locale.total, locale.percent, locale.locale
+            ),
+        );
     }
 }
 
