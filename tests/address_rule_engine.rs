@@ -10,8 +10,8 @@ use common::rule_engine::{ExprKind, RuleEngine};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-const PROGRAM: &str = "Cg4hl9AAs0X";
-const TUMOR_STAGE: &str = "A6GMBDjJ98d";
+const PROGRAM: &str = "AbPGPdlFWqc";
+const TUMOR_STAGE: &str = "S12EbFtuFoI";
 const ADDRESS: &str = "xcUBzN5QFXu";
 
 struct Cascade {
