@@ -82,12 +82,17 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
     let languages = languages::apply(&mut package, &config)?;
     inputs.extend(languages.files.iter().map(|(path, _)| path.clone()));
     let name = package.header.name().unwrap_or("package").to_string();
+    let mut warnings = base.version_warnings(
+        config.config.package.base_version.as_deref(),
+        &config.config.package.version,
+    );
+    warnings.extend(adapt::warnings(&config));
     Ok(Built {
         package,
         file_name: format!("{name}.json"),
         inputs,
         base_path,
-        warnings: adapt::warnings(&config),
+        warnings,
         languages,
         config,
         base: base.package,

@@ -47,9 +47,10 @@ enum Command {
         /// The folder to write the package into (created when missing).
         #[arg(long, short, value_name = "DIR")]
         out: PathBuf,
-        /// Build on this base package (a DHIS2 package JSON, e.g. the official NCD_CR download)
-        /// instead of the one the config names or the NCD_CR base shipped with crtk.
-        #[arg(long, value_name = "FILE", conflicts_with = "all")]
+        /// Build on this base package (a DHIS2 package JSON, e.g. the official NCD_CR 1.0.0)
+        /// instead of the one the config names or the NCD_CR 1.0.1 shipped with crtk. With --all:
+        /// every country.
+        #[arg(long, value_name = "FILE")]
         base: Option<PathBuf>,
         /// The previous release of this package (JSON): writes the diff from it next to the
         /// package, as `<package name>.diff.md` and `<package name>.diff.json`. Not with --all
@@ -185,7 +186,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             release,
         } => {
             let Some(config) = config.filter(|_| !release.all) else {
-                return run_release(release, out, external, strict);
+                return run_release(release, out, base, external, strict);
             };
             if let Some(flag) = release.flag_given() {
                 return Err(format!(
@@ -282,6 +283,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 fn run_release(
     args: ReleaseArgs,
     out: PathBuf,
+    base: Option<PathBuf>,
     external: Vec<String>,
     strict: bool,
 ) -> Result<ExitCode, String> {
@@ -302,6 +304,7 @@ fn run_release(
         jobs,
         external,
         strict,
+        base,
         context: Context {
             source_date_epoch: source_date_epoch()?,
         },

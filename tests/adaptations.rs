@@ -21,7 +21,7 @@ fn source_types_replace_the_placeholders() {
         &root().join("country-configs/rwanda/country.yaml"),
         &temp_dir("src-types"),
     );
-    let set = get(&package, "optionSets", "Lwww6dj6qz2");
+    let set = get(&package, "optionSets", "oLd4FAXHFvB");
     assert_eq!(set["name"], "CR - Source type");
     let codes: Vec<&str> = set["options"]
         .as_array()
@@ -45,7 +45,7 @@ fn source_types_replace_the_placeholders() {
     );
     let kfh = objects(&package, "options")
         .into_iter()
-        .find(|o| o["code"] == "13" && o["optionSet"]["id"] == "Lwww6dj6qz2")
+        .find(|o| o["code"] == "13" && o["optionSet"]["id"] == "oLd4FAXHFvB")
         .unwrap();
     assert_eq!(kfh["name"], "King Faisal Hospital");
     assert_eq!(kfh["sortOrder"], 3);
@@ -115,7 +115,7 @@ fn identifiers_are_added_and_their_pattern_is_enforced_by_the_rule_engine() {
             .iter()
             .any(|a| a["trackedEntityAttribute"]["id"] == id && a["searchable"] == true)
     );
-    let program = get(&package, "programs", "Cg4hl9AAs0X");
+    let program = get(&package, "programs", "AbPGPdlFWqc");
     assert!(
         program["programTrackedEntityAttributes"]
             .as_array()
@@ -139,12 +139,12 @@ fn identifiers_are_added_and_their_pattern_is_enforced_by_the_rule_engine() {
     let case = |value: &str| {
         json!({
             "enrollment": {"attributes": {id: value}, "enrollmentDate": "2024-01-10"},
-            "event": {"programStage": "A6GMBDjJ98d", "eventDate": "2024-01-15", "dataValues": {}},
+            "event": {"programStage": "S12EbFtuFoI", "eventDate": "2024-01-15", "dataValues": {}},
         })
     };
     let results = engine.evaluate_cases(
         &package,
-        "Cg4hl9AAs0X",
+        "AbPGPdlFWqc",
         &[
             case("1198780012345678"),
             case("12345"),
@@ -201,7 +201,7 @@ fn access_maps_user_groups_remaps_uids_and_assigns_org_units() {
         objects(&package, "userGroups").is_empty(),
         "mapped groups are not imported"
     );
-    let program = get(&package, "programs", "Cg4hl9AAs0X");
+    let program = get(&package, "programs", "AbPGPdlFWqc");
     assert_eq!(program["categoryCombo"]["id"], "Cc12345abcd");
     assert_eq!(
         program["sharing"]["userGroups"]["Kk12345abcd"],
@@ -284,13 +284,13 @@ fn identifier_pattern_with_backslashes_and_quotes_survives_the_expression_langua
     let case = |value: &str| {
         json!({
             "enrollment": {"attributes": {id.clone(): value}, "enrollmentDate": "2024-01-10"},
-            "event": {"programStage": "A6GMBDjJ98d", "eventDate": "2024-01-15", "dataValues": {}},
+            "event": {"programStage": "S12EbFtuFoI", "eventDate": "2024-01-15", "dataValues": {}},
         })
     };
     let values = ["A123456", "A123456'B", "A12345", "B123456", "A12345x"];
     let results = engine.evaluate_cases(
         &package,
-        "Cg4hl9AAs0X",
+        "AbPGPdlFWqc",
         &values.iter().map(|v| case(v)).collect::<Vec<_>>(),
     );
     let fails: Vec<bool> = results

@@ -8,7 +8,7 @@ use common::crtk::{build_package, get, objects, root, temp_dir};
 use common::rule_engine::RuleEngine;
 use serde_json::{Value, json};
 
-const PROGRAM: &str = "Cg4hl9AAs0X";
+const PROGRAM: &str = "AbPGPdlFWqc";
 const TARGET: &str = "AddrTea0001";
 const TARGET_SET: &str = "AddrSet0001";
 
@@ -80,7 +80,7 @@ fn cascade_on_an_attribute() {
         };
         json!({
             "enrollment": {"attributes": attributes, "enrollmentDate": "2024-01-10"},
-            "event": {"programStage": "A6GMBDjJ98d", "eventDate": "2024-01-15", "dataValues": {}},
+            "event": {"programStage": "S12EbFtuFoI", "eventDate": "2024-01-15", "dataValues": {}},
         })
     };
     let results =

@@ -387,7 +387,7 @@ fn xlsx_builds_when_well_formed() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|o| o["optionSet"]["id"] == "WGxPWOMn8jh")
+        .filter(|o| o["optionSet"]["id"] == "Lk47XE45J7Y")
         .map(|o| o["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes.len(), 3);

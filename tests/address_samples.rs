@@ -9,8 +9,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 const ADDRESS: &str = "xcUBzN5QFXu";
-const TUMOR_STAGE: &str = "A6GMBDjJ98d";
-const PATIENT_SECTION: &str = "f2Ku7u3QfCD";
+const TUMOR_STAGE: &str = "S12EbFtuFoI";
+const PATIENT_SECTION: &str = "lZfntL6Dhql";
 
 /// One expected area: level (0 = top), code, name, parent code.
 #[derive(Debug, Clone)]
@@ -153,7 +153,7 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
         .collect();
     assert_eq!(
         sets[n - 1],
-        "WGxPWOMn8jh",
+        "Lk47XE45J7Y",
         "Address keeps its option set UID"
     );
 
@@ -200,7 +200,7 @@ fn check_cascade(package: &Value, expected: &[Expected], levels: &[&str]) {
     // No option is left pointing at the Address set other than the areas (placeholders gone).
     let address_options = objects(package, "options")
         .into_iter()
-        .filter(|o| o["optionSet"]["id"] == "WGxPWOMn8jh")
+        .filter(|o| o["optionSet"]["id"] == "Lk47XE45J7Y")
         .count();
     assert_eq!(
         address_options,

@@ -75,7 +75,7 @@ fn option_with_code<'a>(package: &'a Value, code: &str) -> &'a Value {
         .as_array()
         .unwrap()
         .iter()
-        .find(|o| o["code"] == code && o["optionSet"]["id"] == "WGxPWOMn8jh")
+        .find(|o| o["code"] == code && o["optionSet"]["id"] == "Lk47XE45J7Y")
         .unwrap()
 }
 
@@ -108,13 +108,13 @@ fn adding_a_district_changes_only_it_and_its_province_group() {
         d.changed,
         vec![
             ("optionGroups".to_string(), kigali_group),
-            ("optionSets".to_string(), "WGxPWOMn8jh".to_string()),
+            ("optionSets".to_string(), "Lk47XE45J7Y".to_string()),
         ]
     );
     // Every object both builds share is identical apart from those two.
     let (a, b) = (index(&before), index(&after));
-    let set_before = &a[&("optionSets".to_string(), "WGxPWOMn8jh".to_string())]["options"];
-    let set_after = &b[&("optionSets".to_string(), "WGxPWOMn8jh".to_string())]["options"];
+    let set_before = &a[&("optionSets".to_string(), "Lk47XE45J7Y".to_string())]["options"];
+    let set_after = &b[&("optionSets".to_string(), "Lk47XE45J7Y".to_string())]["options"];
     assert_eq!(
         set_after.as_array().unwrap().len(),
         set_before.as_array().unwrap().len() + 1
@@ -155,7 +155,7 @@ fn adding_a_province_with_a_district_adds_only_their_objects() {
         .to_string();
     assert_eq!(d.changed, {
         let mut v = vec![
-            ("optionSets".to_string(), "WGxPWOMn8jh".to_string()),
+            ("optionSets".to_string(), "Lk47XE45J7Y".to_string()),
             ("optionSets".to_string(), province_set),
         ];
         v.sort();

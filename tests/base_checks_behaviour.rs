@@ -635,6 +635,7 @@ struct Tally {
 }
 
 #[test]
+#[ignore = "written for the reconstructed base, which is gone; re-pointed to the official 1.0.1 rules by issue 11 item 6"]
 fn checks_in_the_real_rule_engine_equal_canreg5() {
     let base = base();
     let program = base["programs"][0]["id"].as_str().unwrap().to_string();
@@ -1061,6 +1062,7 @@ mod hisp {
 /// Source-stage link rules, the Site → Topography dropdown, the run / clear logic and the
 /// Follow-up date of death, on hand-made cases.
 #[test]
+#[ignore = "written for the reconstructed base, which is gone; re-pointed to the official 1.0.1 rules by issue 11 item 6"]
 fn identity_and_form_rules_in_the_real_rule_engine() {
     const SOURCE_TUMOR_NUMBER: &str = "fID2of7Q8Jj";
     const TUMOURIDSOURCETABLE: &str = "HxMFZcIIZpL";

@@ -51,7 +51,7 @@ fn example_builds_byte_identically_twice() {
     assert_eq!(header["version"], "1.0.1-xx.1");
     assert_eq!(header["locale"], "en");
     assert_eq!(
-        header["lastUpdated"], "20260617T000000",
+        header["lastUpdated"], "20260617T120943",
         "from the base, never the clock"
     );
     assert!(first.ends_with(b"}\n"));

@@ -11,7 +11,11 @@ fn base() -> Package {
 
 /// The breaking rule codes of the diff from the base to `edit(base)`.
 fn rules(edit: impl FnOnce(&mut Package)) -> Vec<&'static str> {
-    let old = base();
+    rules_from(base(), edit)
+}
+
+/// The breaking rule codes of the diff from `old` to `edit(old)`.
+fn rules_from(old: Package, edit: impl FnOnce(&mut Package)) -> Vec<&'static str> {
     let mut new = old.clone();
     edit(&mut new);
     let d = diff(&old, &new, &DiffOptions::default());
@@ -22,7 +26,7 @@ fn rules(edit: impl FnOnce(&mut Package)) -> Vec<&'static str> {
 const SEX_DE_OR_TEA: &str = "m7GEZG8cyCO";
 const PATIENT_ID: &str = "hDEhIMZe07x";
 const ADDRESS_DE: &str = "xcUBzN5QFXu";
-const TUMOR_STAGE: &str = "A6GMBDjJ98d";
+const TUMOR_STAGE: &str = "S12EbFtuFoI";
 
 #[test]
 fn harmless_changes_are_not_breaking() {
@@ -47,16 +51,23 @@ fn removal_and_uid_change() {
             .retain(|d| d["id"] != ADDRESS_DE)),
         vec!["object-removed"]
     );
-    // Adding a code is not breaking.
+    // Adding a code is not breaking (the official base codes every set: drop one first).
+    let mut uncoded = base();
+    for (kind, id) in [
+        ("optionSets", "R3pi3sIwiXG"),
+        ("trackedEntityAttributes", PATIENT_ID),
+    ] {
+        uncoded.get_mut(kind, id).unwrap().remove("code");
+    }
     assert_eq!(
-        rules(|p| {
-            let set = p.get_mut("optionSets", "ikLXIQNi8If").unwrap();
+        rules_from(uncoded.clone(), |p| {
+            let set = p.get_mut("optionSets", "R3pi3sIwiXG").unwrap();
             set.insert("code".into(), json!("CR_SEX"));
         })
         .len(),
         0
     );
-    let rules = rules(|p| {
+    let rules = rules_from(uncoded, |p| {
         let index = p
             .objects("trackedEntityAttributes")
             .iter()
@@ -104,7 +115,7 @@ fn field_level_rules() {
         vec!["value-type-changed"]
     );
     assert_eq!(
-        rules(set_tea("optionSet", json!({"id": "pFoLm2TOaJM"}))),
+        rules(set_tea("optionSet", json!({"id": "HoZXI7kpHLn"}))),
         vec!["option-set-changed"]
     );
     assert_eq!(
@@ -151,7 +162,7 @@ fn field_level_rules() {
             let option = p
                 .objects_mut("options")
                 .iter_mut()
-                .find(|o| o["optionSet"]["id"] == "ikLXIQNi8If" && o["code"] == "9")
+                .find(|o| o["optionSet"]["id"] == "R3pi3sIwiXG" && o["code"] == "9")
                 .unwrap();
             option["code"] = json!("99");
         }),

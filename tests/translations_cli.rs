@@ -99,12 +99,12 @@ fn built_package(dir: &Path) -> Value {
 fn round_trip(format: &str) {
     let dir = scratch(&format!("round-{format}"));
     let plain = config(&dir, "", "", None);
-    let sheet = dir.join(format!("pt_BR.{format}"));
+    let sheet = dir.join(format!("pt_PT.{format}"));
     let out = crtk(&[
         "translations",
         "export",
         "--locale",
-        "pt_BR",
+        "pt_PT",
         "--out",
         s(&sheet),
         s(&plain),
@@ -112,7 +112,7 @@ fn round_trip(format: &str) {
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     // The translator fills every row.
-    let mut rows: Vec<TranslationRow> = read(&sheet, "en", "pt_BR")
+    let mut rows: Vec<TranslationRow> = read(&sheet, "en", "pt_PT")
         .unwrap()
         .into_iter()
         .map(|r| r.row)
@@ -120,19 +120,19 @@ fn round_trip(format: &str) {
     assert!(rows.len() > 200, "{} rows", rows.len());
     assert!(
         rows.iter().all(|r| r.translation.is_empty()),
-        "nothing in pt_BR yet"
+        "nothing in pt_PT yet"
     );
     fill(&mut rows);
     let filled = match format {
-        "csv" => to_csv(&rows, "en", "pt_BR"),
-        _ => to_xlsx(&rows, "en", "pt_BR").unwrap(),
+        "csv" => to_csv(&rows, "en", "pt_PT"),
+        _ => to_xlsx(&rows, "en", "pt_PT").unwrap(),
     };
     std::fs::write(&sheet, filled).unwrap();
 
     // Build with the filled sheet: every translation lands exactly.
     let with = config(
         &dir,
-        "pt_BR",
+        "pt_PT",
         sheet.file_name().unwrap().to_str().unwrap(),
         None,
     );
@@ -141,12 +141,12 @@ fn round_trip(format: &str) {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains(&format!("translations pt_BR: {} applied", rows.len())),
+        stdout.contains(&format!("translations pt_PT: {} applied", rows.len())),
         "{stdout}"
     );
     let n = rows.len();
     assert!(
-        stdout.contains(&format!("translations pt_BR: {n}/{n} texts (100.0%)")),
+        stdout.contains(&format!("translations pt_PT: {n}/{n} texts (100.0%)")),
         "{stdout}"
     );
     let mut expected: Vec<(String, String, String)> = rows
@@ -154,7 +154,7 @@ fn round_trip(format: &str) {
         .map(|r| (r.uid.clone(), r.property.clone(), r.translation.clone()))
         .collect();
     expected.sort();
-    assert_eq!(translations_in(&built_package(&out_dir), "pt_BR"), expected);
+    assert_eq!(translations_in(&built_package(&out_dir), "pt_PT"), expected);
 
     // Exporting again shows the same translations, byte for byte.
     let again = dir.join(format!("again.{format}"));
@@ -162,13 +162,13 @@ fn round_trip(format: &str) {
         "translations",
         "export",
         "--locale",
-        "pt_BR",
+        "pt_PT",
         "--out",
         s(&again),
         s(&with),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let back: Vec<TranslationRow> = read(&again, "en", "pt_BR")
+    let back: Vec<TranslationRow> = read(&again, "en", "pt_PT")
         .unwrap()
         .into_iter()
         .map(|r| r.row)
@@ -214,7 +214,7 @@ fn export_is_deterministic_and_lists_base_translations() {
     ));
     assert!(csv.contains("Program,"), "grouped by type, program first");
     assert!(
-        csv.contains("Data element,c6EnHSAMUat,CR - Incidence date,FORM_NAME,Incidence date,Fecha de incidencia"),
+        csv.contains("Tracked entity type,MCPQUTHX1Ze,Person,NAME,Person,Persona"),
         "the base ships Spanish"
     );
     assert!(

@@ -33,7 +33,8 @@ pub fn apply(
     let code = format!("{base_code}_{}", config.country.code);
     let version = &config.package.version;
     let locale = &config.package.locale;
-    let short_dhis2 = dhis2_version.strip_prefix("2.").unwrap_or(&dhis2_version);
+    // DHIS2 package names carry major.minor only (`DHIS2.42` for 2.42.4).
+    let short_dhis2 = short_dhis2(&dhis2_version);
     let name = format!("{code}_{package_type}_{version}_DHIS2.{short_dhis2}-{locale}");
     let description = match base_description(base) {
         Some(d) if !d.is_empty() => format!("{d} ({})", config.country.name),
@@ -58,6 +59,12 @@ pub fn apply(
     }
     package.header = Header::Package(header);
     Ok(())
+}
+
+/// `2.42.4` -> `42`, `2.42` -> `42`, `42` -> `42`.
+fn short_dhis2(version: &str) -> &str {
+    let rest = version.strip_prefix("2.").unwrap_or(version);
+    rest.split('.').next().unwrap_or(rest)
 }
 
 fn base_description(header: &Header) -> Option<&str> {
@@ -96,6 +103,13 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_dhis2_versions() {
+        assert_eq!(short_dhis2("2.42.4"), "42");
+        assert_eq!(short_dhis2("2.42"), "42");
+        assert_eq!(short_dhis2("2.40.3.1"), "40");
+    }
 
     #[test]
     fn timestamps() {

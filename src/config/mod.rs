@@ -97,6 +97,9 @@ pub struct PackageSettings {
     /// `crtk build --all` diffs against it and summarises the changes in the release notes.
     #[serde(default)]
     pub previous: Option<PathBuf>,
+    /// The version of the base (`1.0.1`), for a base crtk does not recognise by its sha256.
+    #[serde(default)]
+    pub base_version: Option<String>,
 }
 
 fn default_locale() -> String {

@@ -32,7 +32,7 @@ pub fn build_country(
 ) -> Result<CountryBuild, Vec<String>> {
     let one = |e: &dyn std::fmt::Display| vec![e.to_string()];
     let build_options = BuildOptions {
-        base: None,
+        base: options.base.clone(),
         context: options.context.clone(),
     };
     // Built and validated as `crtk build` does: a package with validation errors is not released.

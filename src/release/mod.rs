@@ -70,6 +70,8 @@ pub struct ReleaseOptions {
     pub external: Vec<String>,
     /// Stale translation rows fail the country (`--strict`) instead of being listed as warnings.
     pub strict: bool,
+    /// Build every country on this base (`--base`) instead of its config's or the shipped one.
+    pub base: Option<PathBuf>,
     pub context: Context,
 }
 

@@ -216,7 +216,7 @@ mod tests {
     fn says_what_the_build_did_not_compute() {
         let text = render(&context()).unwrap();
         assert!(
-            text.starts_with("# NCD\\_CR\\_TRK\\_1.0.1\\_DHIS2.42-en\n"),
+            text.starts_with("# NCD\\_CR\\_TRK\\_DHIS2.42.4-en\n"),
             "{text}"
         );
         assert!(text.contains("First release: no previous release is known"));

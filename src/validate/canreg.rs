@@ -10,12 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The base option sets whose codes are CanReg5 dictionary codes (NCD_CR; DOMAIN.md §2, §3:
 /// "do not change the Sex/topography/morphology/behaviour/basis/grade codes").
 pub const ALIGNED_SETS: &[(&str, &str)] = &[
-    ("EzOAPY5kb92", "ICD-O-3 topography"),
-    ("ufBbh1ulGBQ", "ICD-O-3 morphology"),
-    ("JgRiTWQPN5R", "behaviour"),
-    ("pxQvcZxfLcJ", "basis of diagnosis"),
-    ("p6jQ1WtjiJq", "grade"),
-    ("ikLXIQNi8If", "sex"),
+    ("rUO167aacLS", "ICD-O-3 topography"),
+    ("nNr77EuhToG", "ICD-O-3 morphology"),
+    ("mtUmTwbHCU1", "behaviour"),
+    ("ZU4zQdNWR6H", "basis of diagnosis"),
+    ("Jcp16JgcxeU", "grade"),
+    ("R3pi3sIwiXG", "sex"),
 ];
 
 /// The option codes of the sets `wanted` in `package` (by each set's `options` list).

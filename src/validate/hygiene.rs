@@ -7,7 +7,7 @@
 
 use super::fast::FastMap;
 use super::schema::{Node, class_of, schemas};
-use super::{Ctx, objects, str_prop};
+use super::{Ctx, DEFAULT_EXTERNAL, objects, str_prop};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -152,9 +152,15 @@ pub(super) fn run(ctx: &mut Ctx) {
                     format!("owned by user `{o}`"),
                 );
             }
+            // DHIS2's own default category objects (same UIDs on every instance) are not the
+            // package's to share.
+            let dhis2_default = DEFAULT_EXTERNAL
+                .iter()
+                .any(|(id, _)| Some(*id) == str_prop(map, "id"));
             if let Some(sharing) = sharing.and_then(Value::as_object)
                 && !package_groups.is_empty()
                 && kind != "userGroups"
+                && !dhis2_default
             {
                 let groups = sharing.get("userGroups").and_then(Value::as_object);
                 let shared =

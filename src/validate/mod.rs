@@ -51,8 +51,9 @@ pub struct Options {
     pub canreg_codes: BTreeMap<String, (String, BTreeSet<String>)>,
     /// Address option sets and the CanReg5 length their codes must fit.
     pub address: Option<AddressRule>,
-    /// The locales the country chose (config `languages.locales`): CR703 reports these only,
-    /// even when no text is translated yet. `None`: every locale the package carries.
+    /// The locales CR703 reports: the country's choice (`languages.locales`), else the locales
+    /// its config translates into (sheets, base translations). `None` (a package file): one
+    /// summary of every partial locale.
     pub locales: Option<Vec<String>>,
 }
 

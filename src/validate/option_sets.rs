@@ -1,4 +1,4 @@
-//! Option sets: sortOrder 1..n (CR301), codes unique within a set (CR302), code charset (CR303),
+//! Option sets: sortOrder 1..n or 0..n-1 (CR301), codes unique within a set (CR302), code charset (CR303),
 //! numeric codes in NUMBER sets (CR304), field value type = set value type (CR305), option groups
 //! hold only options of their set (CR306).
 
@@ -74,11 +74,11 @@ pub(super) fn run(ctx: &mut Ctx) {
                 );
             }
         }
-        // CR301: sortOrder is 1..n.
+        // CR301: sortOrder is 1..n, or 0..n-1 (DHIS2 2.42 numbers exported options from 0).
         orders.sort_unstable();
-        let expected: Vec<i64> = (1..=orders.len() as i64).collect();
         let actual: Vec<i64> = orders.iter().map(|(o, _)| *o).collect();
-        if !orders.is_empty() && actual != expected {
+        let contiguous_from = |start: i64| actual.iter().zip(start..).all(|(o, e)| *o == e);
+        if !orders.is_empty() && !contiguous_from(1) && !contiguous_from(0) {
             let mut seen = FastSet::default();
             let repeats: Vec<i64> = actual
                 .iter()
@@ -91,7 +91,7 @@ pub(super) fn run(ctx: &mut Ctx) {
                 set,
                 format!("optionSets[{si}].options"),
                 format!(
-                    "option sortOrder runs {}..{} over {} options{}: number them 1..{} in display order",
+                    "option sortOrder runs {}..{} over {} options{}: number them 1..{} (or from 0) in display order",
                     actual[0],
                     actual[actual.len() - 1],
                     actual.len(),

@@ -146,8 +146,8 @@ pub const CHECKS: &[Check] = &[
         "CR301",
         W,
         "option_sets",
-        "Option sortOrder is not 1..n without gaps or repeats",
-        "crtk: official packages number options 1..n; DHIS2 re-sorts by sortOrder, so repeats give an unstable order",
+        "Option sortOrder is not 1..n (or 0..n-1) without gaps or repeats",
+        "crtk: packages number options 1..n, DHIS2 2.42 exports from 0 (official NCD_CR 1.0.1); DHIS2 re-sorts by sortOrder, so gaps and repeats give an unstable order",
         "options with sortOrder 1, 2, 2, 4",
     ),
     c(
@@ -503,7 +503,7 @@ pub const CHECKS: &[Check] = &[
         W,
         "translations",
         "Locale translates only part of the package",
-        "crtk: untranslated texts fall back to the default language at data entry (counted as `crtk translations` does; ICD-O-3 code lists apart; a country build reports only the config's `languages.locales` when given)",
+        "crtk: untranslated texts fall back to the default language at data entry (counted as `crtk translations` does; ICD-O-3 code lists apart). A country build: one finding per locale of `languages.locales` (else per locale its config translates into); a package file: one summary of its partial locales",
         "`fr` translates 212 of 286 texts (74.1%)",
     ),
     // hygiene
@@ -544,7 +544,7 @@ pub const CHECKS: &[Check] = &[
         W,
         "hygiene",
         "Sharing without any of the package's user groups",
-        "NCD_CR sharing matrix: every object is shared with the CR user groups",
+        "NCD_CR sharing matrix: every object is shared with the CR user groups (DHIS2's default category objects excepted)",
         "an option set shared with no user group while the package defines `CR - Access`",
     ),
     c(

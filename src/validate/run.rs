@@ -44,7 +44,20 @@ pub fn validate_config(
             .external_ids
             .extend(access.org_units.iter().cloned());
     }
-    options.locales = config.languages.as_ref().and_then(|l| l.locales.clone());
+    // The base's stray partial locales are not the country's concern; its own languages are.
+    options.locales = Some(match config.languages.as_ref() {
+        Some(l) => match &l.locales {
+            Some(chosen) => chosen.clone(),
+            None => {
+                let mut declared: Vec<String> = l.translations.keys().cloned().collect();
+                declared.extend(l.base_translations.iter().cloned());
+                declared.sort();
+                declared.dedup();
+                declared
+            }
+        },
+        None => Vec::new(),
+    });
     options.canreg_from_base(&built.base);
     // CanReg5's address variable holds the leaf code: the target field's option set.
     if let Some(address) = &config.address {

@@ -116,7 +116,8 @@ pub(super) fn run(ctx: &mut Ctx) {
     // code-list labels that stay English by design.
     let default_locale = package.header.locale().unwrap_or("en");
     let locales: Vec<String> = match &ctx.options.locales {
-        // The country's choice: its locales are reported, the others are not its concern.
+        // A country build: its locales are reported, even untranslated ones; the others are
+        // not its concern.
         Some(chosen) => chosen.clone(),
         None => used_locales
             .into_iter()
@@ -127,17 +128,36 @@ pub(super) fn run(ctx: &mut Ctx) {
     if locales.is_empty() {
         return;
     }
-    for locale in completeness(package, default_locale, &locales).locales {
-        if locale.translated < locale.total {
-            ctx.report_package(
-                "CR703",
-                String::new(),
-                format!(
-                    "locale `{}` translates {} of {} texts ({:.1}%): untranslated texts show in the default language (`crtk translations export --locale {}` lists them)",
-                    locale.locale, locale.translated, locale.total, locale.percent, locale.locale
-                ),
-            );
-        }
+    let partial: Vec<_> = completeness(package, default_locale, &locales)
+        .locales
+        .into_iter()
+        .filter(|l| l.translated < l.total)
+        .collect();
+    if ctx.options.locales.is_none() && partial.len() > 1 {
+        let list: Vec<String> = partial
+            .iter()
+            .map(|l| format!("{} {}/{}", l.locale, l.translated, l.total))
+            .collect();
+        ctx.report_package(
+            "CR703",
+            String::new(),
+            format!(
+                "{} locales translate only part of the texts ({}): untranslated texts show in the default language (`crtk translations export --locale <locale>` lists them)",
+                partial.len(),
+                list.join(", ")
+            ),
+        );
+        return;
+    }
+    for locale in partial {
+        ctx.report_package(
+            "CR703",
+            String::new(),
+            format!(
+                "locale `{}` translates {} of {} texts ({:.1}%): untranslated texts show in the default language (`crtk translations export --locale {}` lists them)",
+                locale.locale, locale.translated, locale.total, locale.percent, locale.locale
+            ),
+        );
     }
 }
 

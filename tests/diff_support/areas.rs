@@ -10,11 +10,11 @@ use crtk::package::{Package, reference};
 use serde_json::{Value, json};
 
 /// The base's Address option set (`CR - Address`, field `xcUBzN5QFXu`).
-pub const ADDRESS_SET: &str = "WGxPWOMn8jh";
+pub const ADDRESS_SET: &str = "Lk47XE45J7Y";
 /// The base's Source type option set (`CR - Placeholder: Source type`).
-pub const SOURCE_TYPE_SET: &str = "Lwww6dj6qz2";
+pub const SOURCE_TYPE_SET: &str = "oLd4FAXHFvB";
 /// The base's Sex option set.
-pub const SEX_SET: &str = "ikLXIQNi8If";
+pub const SEX_SET: &str = "R3pi3sIwiXG";
 
 /// A generator of country UIDs that avoids every id in the package.
 pub fn uids(package: &Package, country: &str) -> UidGenerator {
