@@ -7,7 +7,10 @@
 
 pub mod escape;
 
-use super::model::{Diff, FieldChange, FieldKind, ObjectChange, Status, WordOp};
+use super::model::{
+    Cascade, Cosmetic, Diff, EditKind, FieldChange, FieldKind, ObjectChange, Renumbering, Status,
+    WordOp,
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -110,8 +113,73 @@ struct View<'a> {
     header: Vec<FieldView>,
     summary: Vec<SummaryRow>,
     total: SummaryRow,
+    /// "0 behaviour changes; 143 rules reformatted (121 whitespace, 22 regrouped), ...".
+    headline: String,
+    behaviour_changes: usize,
     breaking: Vec<BreakingView>,
     kinds: Vec<KindView>,
+    /// Objects whose every change is cosmetic, one line each.
+    cosmetic: Vec<CosmeticView>,
+    renumbered: Vec<RenumberView>,
+    cascades: Vec<CascadeView>,
+}
+
+/// A piece of prose that is either words or code (text between backticks in a reason).
+#[derive(Serialize, Clone)]
+struct Segment {
+    text: String,
+    code: bool,
+}
+
+/// Splits `a `b` c` into words and code, so no template prints a literal backtick.
+fn segments(text: &str) -> Vec<Segment> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(i, t)| Segment {
+            text: t.to_string(),
+            code: i % 2 == 1,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct CosmeticView {
+    kind: String,
+    label: String,
+    id: String,
+    /// `condition reformatted (whitespace)`, `options reordered`, ...
+    what: Vec<CosmeticPart>,
+}
+
+#[derive(Serialize)]
+struct CosmeticPart {
+    path: String,
+    how: &'static str,
+}
+
+#[derive(Serialize)]
+struct RenumberView {
+    option_set: String,
+    name: String,
+    options: usize,
+    /// "after inserting …" / "after removing …", empty when neither.
+    cause: String,
+    order_kept: bool,
+}
+
+#[derive(Serialize)]
+struct CascadeView {
+    parent: String,
+    child: String,
+    parents: usize,
+    parent_options: usize,
+    rules: usize,
+    child_options: usize,
+    /// Empty when every child option is reachable.
+    unreachable: String,
+    unreachable_count: usize,
+    status: Status,
 }
 
 #[derive(Serialize, Default, Clone)]
@@ -123,6 +191,7 @@ struct SummaryRow {
     uid_changed: usize,
     affected: usize,
     breaking: usize,
+    cosmetic: usize,
     objects: usize,
 }
 
@@ -131,7 +200,7 @@ struct BreakingView {
     kind: String,
     label: String,
     rule: &'static str,
-    reason: String,
+    reason: Vec<Segment>,
 }
 
 #[derive(Serialize)]
@@ -153,10 +222,26 @@ struct ObjectView {
     old_id: Option<String>,
     code: Option<String>,
     fields: Vec<FieldView>,
-    breaking: Vec<String>,
+    details: Vec<DetailView>,
+    breaking: Vec<Vec<Segment>>,
     variables_gained: Vec<String>,
     variables_lost: Vec<String>,
     variables_changed: Vec<VariableView>,
+}
+
+#[derive(Serialize)]
+struct DetailView {
+    label: String,
+    text: String,
+    code: bool,
+}
+
+#[derive(Serialize)]
+struct EditView {
+    change: &'static str,
+    chain: Option<String>,
+    old: Option<String>,
+    new: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -175,6 +260,7 @@ struct FieldView {
     new: Option<String>,
     target: Option<String>,
     words: Option<Vec<WordView>>,
+    edits: Option<Vec<EditView>>,
 }
 
 #[derive(Serialize)]
@@ -188,6 +274,7 @@ impl<'a> View<'a> {
         let mut rows: BTreeMap<&str, SummaryRow> = BTreeMap::new();
         let mut kinds: Vec<KindView> = Vec::new();
         let mut breaking = Vec::new();
+        let mut cosmetic = Vec::new();
         let mut total = SummaryRow {
             kind: "total".into(),
             ..SummaryRow::default()
@@ -207,6 +294,7 @@ impl<'a> View<'a> {
                     Status::Affected => r.affected += 1,
                 }
                 r.breaking += object.breaking.len();
+                r.cosmetic += usize::from(object.is_cosmetic());
             }
             let view = ObjectView::new(object);
             for b in &object.breaking {
@@ -214,8 +302,28 @@ impl<'a> View<'a> {
                     kind: object.kind.clone(),
                     label: view.label.clone(),
                     rule: b.rule,
-                    reason: b.reason.clone(),
+                    reason: segments(&b.reason),
                 });
+            }
+            if object.is_cosmetic() {
+                cosmetic.push(CosmeticView {
+                    kind: object.kind.clone(),
+                    label: view.label,
+                    id: view.id,
+                    what: object
+                        .fields
+                        .iter()
+                        .map(|f| CosmeticPart {
+                            path: f.path.clone(),
+                            how: match f.cosmetic {
+                                Some(Cosmetic::Whitespace) => "reformatted (whitespace only)",
+                                Some(Cosmetic::Regrouped) => "regrouped (same behaviour)",
+                                _ => "reordered (order not used by DHIS2)",
+                            },
+                        })
+                        .collect(),
+                });
+                continue;
             }
             match kinds.last_mut() {
                 Some(group) if group.kind == object.kind => group.objects.push(view),
@@ -232,8 +340,13 @@ impl<'a> View<'a> {
             header: diff.header.iter().map(FieldView::new).collect(),
             summary: rows.into_values().collect(),
             total,
+            headline: super::summary::headline(&diff.summary, diff.renumbered.len()),
+            behaviour_changes: diff.summary.behaviour_changes,
             breaking,
             kinds,
+            cosmetic,
+            renumbered: diff.renumbered.iter().map(RenumberView::new).collect(),
+            cascades: diff.cascades.iter().map(CascadeView::new).collect(),
         }
     }
 }
@@ -262,7 +375,20 @@ impl ObjectView {
             old_id: object.old_id.clone(),
             code: object.code.clone(),
             fields: object.fields.iter().map(FieldView::new).collect(),
-            breaking: object.breaking.iter().map(|b| b.reason.clone()).collect(),
+            details: object
+                .details
+                .iter()
+                .map(|d| DetailView {
+                    label: d.label.clone(),
+                    text: cut(d.text.clone()),
+                    code: d.code,
+                })
+                .collect(),
+            breaking: object
+                .breaking
+                .iter()
+                .map(|b| segments(&b.reason))
+                .collect(),
             variables_gained: rule.variables_gained,
             variables_lost: rule.variables_lost,
             variables_changed: rule
@@ -293,6 +419,22 @@ impl FieldView {
             old: field.old.as_ref().map(shown),
             new: field.new.as_ref().map(shown),
             target: field.target.clone(),
+            edits: field.expression.as_ref().map(|edits| {
+                edits
+                    .iter()
+                    .map(|e| EditView {
+                        change: match e.change {
+                            EditKind::Added => "added",
+                            EditKind::Removed => "removed",
+                            EditKind::Replaced => "replaced",
+                            EditKind::Reordered => "reordered",
+                        },
+                        chain: e.chain.clone(),
+                        old: e.old.clone().map(cut),
+                        new: e.new.clone().map(cut),
+                    })
+                    .collect()
+            }),
             words: field.words.as_ref().map(|words| {
                 words
                     .iter()
@@ -310,12 +452,72 @@ impl FieldView {
     }
 }
 
+impl RenumberView {
+    fn new(r: &Renumbering) -> RenumberView {
+        let list = |names: &[String]| {
+            let mut text = names.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+            if names.len() > 5 {
+                text.push_str(&format!(" and {} more", names.len() - 5));
+            }
+            text
+        };
+        let mut cause = Vec::new();
+        if !r.inserted.is_empty() {
+            cause.push(format!("inserting {}", list(&r.inserted)));
+        }
+        if !r.removed.is_empty() {
+            cause.push(format!("removing {}", list(&r.removed)));
+        }
+        RenumberView {
+            option_set: r.option_set.clone(),
+            name: r.name.clone().unwrap_or_else(|| r.option_set.clone()),
+            options: r.options,
+            cause: if cause.is_empty() {
+                String::new()
+            } else {
+                format!(" after {}", cause.join(" and "))
+            },
+            order_kept: r.order_kept,
+        }
+    }
+}
+
+impl CascadeView {
+    fn new(c: &Cascade) -> CascadeView {
+        let mut unreachable = c
+            .unreachable
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if c.unreachable.len() > 10 {
+            unreachable.push_str(&format!(" and {} more", c.unreachable.len() - 10));
+        }
+        CascadeView {
+            parent: c.parent.clone(),
+            child: c.child.clone(),
+            parents: c.parents,
+            parent_options: c.parent_options,
+            rules: c.rules,
+            child_options: c.child_options,
+            unreachable,
+            unreachable_count: c.unreachable.len(),
+            status: c.status,
+        }
+    }
+}
+
 /// A value for people: text as itself, anything else as compact JSON, cut when long.
 fn shown(value: &Value) -> String {
-    let text = match value {
+    cut(match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    };
+    })
+}
+
+/// Text cut at [`SHOWN_VALUE`] characters with `…`.
+fn cut(text: String) -> String {
     if text.chars().count() > SHOWN_VALUE {
         let cut: String = text.chars().take(SHOWN_VALUE).collect();
         format!("{cut}…")
