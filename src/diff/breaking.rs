@@ -236,20 +236,55 @@ pub fn refine(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) {
         }
         let (before, after) = (codes(old, &was), codes(new, &is));
         let missing: Vec<&String> = before.keys().filter(|c| !after.contains_key(*c)).collect();
+        // A surviving code that now names something else (Sex `1` Male -> Vital status `1` Alive).
+        let name = |p: &Package, id: &str| {
+            p.get("options", id)
+                .and_then(crate::package::object_name)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let renamed: Vec<String> = before
+            .iter()
+            .filter_map(|(code, id)| {
+                let (was_name, is_name) = (name(old, id), name(new, after.get(code)?));
+                (was_name != is_name).then(|| format!("`{code}` {was_name} → {is_name}"))
+            })
+            .collect();
         change.breaking.retain(|b| b.rule != "option-set-changed");
+        let list = |items: &[String]| {
+            let mut text = items
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if items.len() > 10 {
+                text.push_str(&format!(" and {} more", items.len() - 10));
+            }
+            text
+        };
+        let mut problems = Vec::new();
         if !missing.is_empty() {
-            let shown: Vec<String> = missing.iter().take(10).map(|c| format!("`{c}`")).collect();
-            let more = if missing.len() > 10 {
-                format!(" and {} more", missing.len() - 10)
-            } else {
-                String::new()
-            };
+            let codes: Vec<String> = missing.iter().map(|c| format!("`{c}`")).collect();
+            problems.push(format!(
+                "{} stored code(s) are not in the new set ({}): values already recorded with them no longer match an option",
+                missing.len(),
+                list(&codes)
+            ));
+        }
+        if !renamed.is_empty() {
+            problems.push(format!(
+                "{} code(s) now name another option ({}): values already recorded change meaning",
+                renamed.len(),
+                list(&renamed)
+            ));
+        }
+        if !problems.is_empty() {
             change.breaking.push(Breaking {
                 rule: "option-set-changed",
                 reason: format!(
-                    "option set changed from `{was}` to `{is}`: {} stored code(s) are not in the new set ({}{more}); values already recorded with them no longer match an option",
-                    missing.len(),
-                    shown.join(", ")
+                    "option set changed from `{was}` to `{is}`: {}",
+                    problems.join("; ")
                 ),
             });
         }

@@ -8,7 +8,7 @@
 //! - a change is dropped when its property path is noise ([`Noise`]).
 
 use super::expressions::{self, Verdict};
-use super::identity::{is_ordered, item_key};
+use super::identity::{is_member_list, is_ordered, item_key};
 use super::model::{Cosmetic, FieldChange, FieldKind};
 use super::noise::Noise;
 use super::words::{wants_words, word_diff};
@@ -196,7 +196,9 @@ impl<'a> Walk<'a> {
             }
         }
         // Only lists of the object itself: a reorder deeper down is part of its item's change.
-        if self.props.len() == 2 {
+        if self.props.len() == 2
+            && (is_ordered(self.kind, property) || is_member_list(self.kind, property))
+        {
             let common_old: Vec<&str> = old_order
                 .iter()
                 .copied()
@@ -262,8 +264,6 @@ mod tests {
                     "translations[locale=cs,property=NAME]".into(),
                     FieldKind::Added
                 ),
-                // DHIS2 keeps no order of translations: a cosmetic reorder.
-                ("translations".into(), FieldKind::Reordered),
             ]
         );
     }
