@@ -23,13 +23,7 @@ type Object = Map<String, Value>;
 /// The breaking changes of one object change.
 pub fn assess(change: &ObjectChange, old: Option<&Object>, new: Option<&Object>) -> Vec<Breaking> {
     let mut out = Vec::new();
-    let mut label = describe(change);
-    // Option names repeat across sets (`Placeholder - 1`): say which set.
-    if change.kind == "options"
-        && let Some(set) = old.or(new).and_then(set_of)
-    {
-        label.push_str(&format!(" of option set `{set}`"));
-    }
+    let label = describe(change);
     let kind = change.kind.as_str();
     // A user of the exporting instance: importing a package does not need or manage it.
     if kind == "users" {
@@ -319,6 +313,32 @@ pub fn refine(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) {
                     .iter()
                     .any(|id| b.reason.contains(&format!("`{id}`"))))
         });
+    }
+    // Option names repeat across sets (`Placeholder - 1` of the address and of the source types):
+    // a removed option's reason names its set.
+    for change in objects.iter_mut().filter(|c| c.kind == "options") {
+        let set = old
+            .get("options", change.old_id.as_deref().unwrap_or(&change.id))
+            .and_then(set_of)
+            .map(|s| {
+                old.get("optionSets", s)
+                    .and_then(crate::package::object_name)
+                    .map(|n| format!("{n}` (`{s}`)"))
+                    .unwrap_or_else(|| format!("{s}`"))
+            });
+        if let Some(set) = set {
+            for b in change
+                .breaking
+                .iter_mut()
+                .filter(|b| b.rule == "option-removed")
+            {
+                b.reason = b.reason.replacen(
+                    " was removed:",
+                    &format!(" of option set `{set} was removed:"),
+                    1,
+                );
+            }
+        }
     }
     for change in objects.iter_mut() {
         let mut seen = BTreeSet::new();
