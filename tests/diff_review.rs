@@ -160,12 +160,11 @@ fn kenya() -> &'static Path {
             "{}",
             String::from_utf8_lossy(&run.stderr)
         );
-        let file = std::fs::read_dir(&out)
+        std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().path())
             .find(|p| p.extension().is_some_and(|e| e == "json"))
-            .expect("a package");
-        file
+            .expect("a package")
     })
 }
 

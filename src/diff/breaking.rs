@@ -300,19 +300,25 @@ pub fn refine(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) {
         .map(|c| c.old_id.clone().unwrap_or_else(|| c.id.clone()))
         .collect();
     for change in objects.iter_mut().filter(|c| c.kind == "optionSets") {
-        let repeated: Vec<String> = change
+        let repeated: HashSet<&str> = change
             .fields
             .iter()
             .filter(|f| f.change == FieldKind::Removed && f.path.starts_with("options["))
-            .filter_map(|f| f.old.as_ref()?.get("id")?.as_str().map(String::from))
-            .filter(|id| gone.contains(id))
+            .filter_map(|f| f.old.as_ref()?.get("id")?.as_str())
+            .filter(|id| gone.contains(*id))
             .collect();
-        change.breaking.retain(|b| {
-            !(b.rule == "option-removed"
-                && repeated
-                    .iter()
-                    .any(|id| b.reason.contains(&format!("`{id}`"))))
-        });
+        // Set-level reasons read "option `<id>` left the option set".
+        let subject = |reason: &str| reason.split('`').nth(1).map(str::to_string);
+        let keep: Vec<bool> = change
+            .breaking
+            .iter()
+            .map(|b| {
+                b.rule != "option-removed"
+                    || !subject(&b.reason).is_some_and(|id| repeated.contains(id.as_str()))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        change.breaking.retain(|_| keep.next().unwrap_or(true));
     }
     // Option names repeat across sets (`Placeholder - 1` of the address and of the source types):
     // a removed option's reason names its set.

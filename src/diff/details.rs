@@ -144,9 +144,7 @@ impl<'a> Reader<'a> {
                 out.push(detail(&format!("{} members", members.len()), shown, false));
             }
             "options" => {
-                if let Some(code) = text("code") {
-                    out.push(detail("code", code, true));
-                }
+                // The code is on the object's own line already.
                 if let Some(set) = ref_id(object, "optionSet") {
                     out.push(detail("option set", self.label("optionSets", set), false));
                 }
