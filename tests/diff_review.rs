@@ -362,3 +362,21 @@ fn inserting_an_area_is_one_renumbering_entry_per_option_set() {
         "{markdown}"
     );
 }
+
+#[test]
+fn sharing_and_labels_of_rules_are_not_behaviour() {
+    // HIV_CS 0.1.0 -> 9.9.9: every rule, action and variable gained `sharing` (33 + 47 + 37), 27
+    // rules and 7 actions new translations; only the 47 actions' new `evaluationEnvironments`
+    // (where an action runs) change behaviour.
+    let dir = root().join("../shared/reference-packages");
+    let json: Value = serde_json::from_str(&diff(
+        "json",
+        &dir.join("HIV_CS_TRK_0.1.0_DHIS2.34.6-en.json"),
+        &dir.join("HIV_CS_TRK_9.9.9_DHIS2.36.4-en.json"),
+    ))
+    .unwrap();
+    assert_eq!(json["summary"]["behaviour_changes"], 47);
+    // 2 program indicator groups, 2 rules' actions, 1 data element group, 1 indicator group
+    // (counted with a plain Python comparison of the files).
+    assert_eq!(json["summary"]["lists_reordered"], 6);
+}

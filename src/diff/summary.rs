@@ -1,11 +1,39 @@
 //! The counts a report leads with: behaviour changes first, then what is only cosmetic.
 
-use super::model::{Cosmetic, ObjectChange, Reformatted, Summary};
+use super::model::{Cosmetic, ObjectChange, Reformatted, Status, Summary};
 use std::collections::BTreeMap;
 
-/// Types whose changes change what the rules do: a real change to one is a behaviour change.
+/// Types whose changes change what the rules do.
 pub const BEHAVIOUR_KINDS: &[&str] =
     &["programRules", "programRuleActions", "programRuleVariables"];
+
+/// Properties of those types that do not change what a rule does (labels, sharing, texts).
+const NOT_BEHAVIOUR: &[&str] = &[
+    "name",
+    "shortName",
+    "code",
+    "description",
+    "sharing",
+    "translations",
+    "attributeValues",
+    "publicAccess",
+    "externalAccess",
+    "userGroupAccesses",
+    "userAccesses",
+];
+
+/// True when the change alters what rules do: a rule, action or variable added, removed, given
+/// a new UID, affected by a variable, or changed in a property other than its labels and sharing.
+pub fn is_behaviour(object: &ObjectChange) -> bool {
+    if !BEHAVIOUR_KINDS.contains(&object.kind.as_str()) || object.is_cosmetic() {
+        return false;
+    }
+    object.status != Status::Changed
+        || object.fields.iter().any(|f| {
+            let property = f.path.split(['.', '[']).next().unwrap_or("");
+            f.cosmetic.is_none() && !NOT_BEHAVIOUR.contains(&property)
+        })
+}
 
 /// Counts over the object changes of a diff.
 pub fn count(objects: &[ObjectChange]) -> Summary {
@@ -14,7 +42,7 @@ pub fn count(objects: &[ObjectChange]) -> Summary {
     for object in objects {
         if object.is_cosmetic() {
             summary.cosmetic_objects += 1;
-        } else if BEHAVIOUR_KINDS.contains(&object.kind.as_str()) {
+        } else if is_behaviour(object) {
             summary.behaviour_changes += 1;
         } else {
             summary.other_changes += 1;
