@@ -380,3 +380,41 @@ fn sharing_and_labels_of_rules_are_not_behaviour() {
     // (counted with a plain Python comparison of the files).
     assert_eq!(json["summary"]["lists_reordered"], 6);
 }
+
+#[test]
+fn a_cascade_that_loses_a_child_says_which_is_unreachable() {
+    let old = load(kenya());
+    let mut new = old.clone();
+    let mut dropped = String::new();
+    for group in new["optionGroups"].as_array_mut().unwrap() {
+        if group["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("CR - Address - Ward of Constituency 183 "))
+        {
+            let members = group["options"].as_array_mut().unwrap();
+            dropped = members.remove(0)["id"].as_str().unwrap().to_string();
+        }
+    }
+    let name = old["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == dropped.as_str())
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dir = scratch("unreachable");
+    let (a, b) = (dir.join("old.json"), dir.join("new.json"));
+    std::fs::write(&a, serde_json::to_string(&old).unwrap()).unwrap();
+    std::fs::write(&b, serde_json::to_string(&new).unwrap()).unwrap();
+    let markdown = diff("markdown", &a, &b);
+    assert!(
+        markdown.contains(&format!(
+            "- Constituency → Ward (changed): 290 parents, 290 rules, **1 of 1450 Ward options in no group shown**: {name}"
+        )),
+        "{markdown}"
+    );
+    // The untouched level is not reported.
+    assert!(!markdown.contains("County → Constituency"), "{markdown}");
+}
