@@ -180,6 +180,8 @@ fn cascade_adaptation_is_readable() {
         "  - action: Show only the options of group “CR - Address - Constituency of County 21 (Murang'A)” in “CR - Address - Constituency”",
         // An added group: its members by name and code.
         "Kiharu (106)",
+        // Plain additions of many options to one set: one line per set, by code.
+        "- + 47 options added to CR - Address - County: Mombasa (01), Kwale (02), ",
     ] {
         assert!(markdown.contains(want), "missing {want:?}");
     }

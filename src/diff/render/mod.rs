@@ -206,7 +206,92 @@ struct BreakingView {
 #[derive(Serialize)]
 struct KindView {
     kind: String,
+    /// Objects of this type in the diff (listed one by one or in `batches`).
+    total: usize,
     objects: Vec<ObjectView>,
+    /// Plain additions of many options to one set, one line per set.
+    batches: Vec<BatchView>,
+}
+
+/// "1450 options added to CR - Address: a (1), b (2), … and 1420 more".
+#[derive(Serialize)]
+struct BatchView {
+    option_set: String,
+    count: usize,
+    sample: String,
+}
+
+/// More plain option additions to one set than this are shown as one batch line.
+const BATCH: usize = 20;
+/// Options named in a batch line.
+const BATCH_SAMPLE: usize = 30;
+
+impl KindView {
+    /// Folds the plain additions of many options to one set (an address level, a code list) into
+    /// one line per set: their groups and rules are what a reviewer reads one by one.
+    fn batch_options(&mut self) {
+        if self.kind != "options" {
+            return;
+        }
+        let set_of = |o: &ObjectView| {
+            let plain = o.status == Status::Added && o.fields.is_empty() && o.breaking.is_empty();
+            o.details
+                .iter()
+                .find(|d| d.label == "option set")
+                .filter(|_| plain)
+                .map(|d| d.text.clone())
+        };
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for o in &self.objects {
+            if let Some(set) = set_of(o) {
+                *counts.entry(set).or_default() += 1;
+            }
+        }
+        let big: BTreeMap<String, usize> = counts.into_iter().filter(|(_, n)| *n > BATCH).collect();
+        if big.is_empty() {
+            return;
+        }
+        // (code, label) of every batched option, per set; the sample is the first codes.
+        let mut samples: BTreeMap<&String, Vec<(String, String)>> = BTreeMap::new();
+        let mut kept = Vec::new();
+        for o in std::mem::take(&mut self.objects) {
+            match set_of(&o).and_then(|s| big.get_key_value(&s)) {
+                Some((set, _)) => samples
+                    .entry(set)
+                    .or_default()
+                    .push((o.code.clone().unwrap_or_default(), o.label)),
+                None => kept.push(o),
+            }
+        }
+        self.objects = kept;
+        self.batches = big
+            .iter()
+            .map(|(set, count)| {
+                let mut names = samples.get(set).cloned().unwrap_or_default();
+                names.sort();
+                let mut sample = names
+                    .iter()
+                    .take(BATCH_SAMPLE)
+                    .map(|(code, label)| {
+                        if code.is_empty() || code == label {
+                            label.clone()
+                        } else {
+                            format!("{label} ({code})")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if *count > BATCH_SAMPLE {
+                    sample.push_str(&format!(", … and {} more", count - BATCH_SAMPLE));
+                }
+                BatchView {
+                    option_set: set.clone(),
+                    count: *count,
+                    sample,
+                }
+            })
+            .collect();
+    }
 }
 
 #[derive(Serialize)]
@@ -329,9 +414,15 @@ impl<'a> View<'a> {
                 Some(group) if group.kind == object.kind => group.objects.push(view),
                 _ => kinds.push(KindView {
                     kind: object.kind.clone(),
+                    total: 0,
                     objects: vec![view],
+                    batches: Vec::new(),
                 }),
             }
+        }
+        for group in &mut kinds {
+            group.total = group.objects.len();
+            group.batch_options();
         }
         View {
             old: &diff.old,
