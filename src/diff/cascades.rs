@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Cascades of `new` touched by the diff, ordered by parent then child field name.
-pub fn find(_old: &Package, new: &Package, objects: &[ObjectChange]) -> Vec<Cascade> {
+pub fn find(new: &Package, objects: &[ObjectChange]) -> Vec<Cascade> {
     let touched: BTreeMap<(&str, &str), Status> = objects
         .iter()
         .filter(|c| matches!(c.kind.as_str(), "programRules" | "optionGroups") && !c.is_cosmetic())

@@ -4,7 +4,11 @@
 //! - [`compare`]: property changes with JSON paths; nested lists matched by identity ([`identity`]);
 //!   long text as word diffs ([`words`]); noise dropped ([`noise`]).
 //! - [`rules`]: variables gained/lost by changed conditions; rules affected by changed variables.
-//! - [`breaking`]: breaking changes with reasons; [`version`]: `--check-version`.
+//! - [`expressions`]: rule expressions compared as parsed trees (whitespace / regrouped / edits).
+//! - [`renumbering`]: `sortOrder` shifts as one entry per option set; [`details`]: added and
+//!   removed objects in words; [`cascades`]: cascading dropdowns recognised; [`summary`]: the
+//!   behaviour-first counts.
+//! - [`breaking`]: breaking changes with reasons, one per real problem; [`version`]: `--check-version`.
 //! - [`render`]: text, markdown, JSON and HTML through the tera templates in `templates/diff/`.
 //!
 //! The result is a plain [`Diff`] value (see [`model`]); `diff(b, a)` reports the same objects as
@@ -107,7 +111,7 @@ pub fn diff(old: &Package, new: &Package, options: &DiffOptions) -> Diff {
     name_targets(old, new, &mut objects);
     details::describe(old, new, &mut objects);
     objects.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
-    let cascades = cascades::find(old, new, &objects);
+    let cascades = cascades::find(new, &objects);
     let summary = summary::count(&objects);
     Diff {
         schema: SCHEMA,
