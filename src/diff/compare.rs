@@ -214,7 +214,7 @@ impl<'a> Walk<'a> {
                     |keys: Vec<&str>| Value::Array(keys.into_iter().map(Value::from).collect());
                 let (o, n) = (list(common_old), list(common_new));
                 let mut change = FieldChange::plain(path, FieldKind::Reordered, Some(o), Some(n));
-                // DHIS2 keeps no order for group members, a rule's actions, translations, ...
+                // DHIS2 keeps no order for group members or a rule's actions.
                 if !is_ordered(self.kind, property) {
                     change.cosmetic = Some(Cosmetic::Reordered);
                 }

@@ -10,7 +10,9 @@
 //! and the caller falls back to the word diff.
 
 use super::model::{Edit, EditKind};
-use crate::expression::{BinaryOp, Expr, ExprKind, ItemSigil, UnaryOp, VarSigil, parse};
+use crate::expression::{
+    BinaryOp, Expr, ExprKind, ItemSigil, UnaryOp, VarSigil, decode_string, parse,
+};
 
 /// Deeper nesting than this is not walked (the parser and the walk recurse per parenthesis).
 const MAX_NESTING: usize = 400;
@@ -18,7 +20,7 @@ const MAX_NESTING: usize = 400;
 /// How two versions of an expression compare.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
-    /// Same tokens in the same grouping: only spacing (or `and` for `&&`) differs.
+    /// Same tokens in the same grouping: only spacing, `and` for `&&` or the quotes of a string differ.
     Whitespace,
     /// Same operands and operators once associative chains are flattened.
     Regrouped,
@@ -134,11 +136,13 @@ fn norm(e: &Expr, src: &str, flatten: bool) -> Norm {
         ExprKind::Bool(b) => Norm::Leaf(b.to_string()),
         ExprKind::Null => Norm::Leaf("null".into()),
         ExprKind::NamedValue(name) => Norm::Leaf(format!("[{name}]")),
-        ExprKind::Str { .. } => Norm::Leaf(
-            src.get(e.span.start..e.span.end)
-                .unwrap_or_default()
-                .to_string(),
-        ),
+        // 'a' and "a" are the same string: compared (and shown) decoded, in single quotes.
+        ExprKind::Str { raw } => Norm::Leaf(format!(
+            "'{}'",
+            decode_string(raw)
+                .replace('\\', "\\\\")
+                .replace('\'', "\\'")
+        )),
     }
 }
 
