@@ -115,9 +115,14 @@ struct DiffArgs {
     /// `**.translations`, `*.sharing`. `*` matches one segment, `**` any number.
     #[arg(long, value_name = "PATH")]
     ignore: Vec<String>,
-    /// Exit with code 1 when the diff has breaking changes (`breaking`) or any change (`any`).
+    /// Exit with code 1 when the diff has breaking changes (`breaking`) or any change (`any`;
+    /// cosmetic changes, such as reformatted expressions and reordered group members, only with
+    /// --cosmetic).
     #[arg(long, value_name = "WHAT", value_parser = ["breaking", "any"])]
     fail_on: Option<String>,
+    /// With --fail-on any: cosmetic changes count too.
+    #[arg(long)]
+    cosmetic: bool,
     /// Exit with code 1 when the new header's version does not fit the changes: any change needs
     /// a higher version, a breaking change a higher major version.
     #[arg(long)]
@@ -425,7 +430,7 @@ fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
             );
             wanting = true;
         }
-        Some("any") if !diff.is_empty() => {
+        Some("any") if diff.has_real_changes() || (args.cosmetic && !diff.is_empty()) => {
             eprintln!("crtk diff: the packages differ (--fail-on any)");
             wanting = true;
         }

@@ -149,15 +149,24 @@ fn a_changed_condition_lists_variables_gained_and_lost() {
     let impact = change.rule.as_ref().unwrap();
     assert_eq!(impact.variables_gained, vec!["A{AGE}"]);
     assert_eq!(impact.variables_lost, vec!["#{Last_dose}"]);
-    let words = change.fields[0].words.as_ref().unwrap();
-    assert!(
-        words.iter().any(|w| w.text.contains("hasValue")),
-        "{words:?}"
+    // The parsed trees compared: the one operand of the `&&` chain that was replaced.
+    let edits = change.fields[0].expression.as_ref().unwrap();
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    assert_eq!(
+        edits[0].old.as_deref(),
+        Some("d2:hasValue('Last_dose') == false")
     );
+    assert_eq!(edits[0].new.as_deref(), Some("A{AGE} >= 18"));
+    assert!(change.fields[0].words.is_none());
     let markdown = crtk::diff::render(&d, crtk::diff::Format::Markdown, &Default::default());
     assert!(
         markdown.contains("variable gained: <code>A{AGE}</code>"),
         "{markdown}"
     );
-    assert!(markdown.contains("<del>"), "word diff shown");
+    assert!(
+        markdown.contains(
+            "<code>d2:hasValue('Last\\_dose') == false</code> → <code>A{AGE} &gt;= 18</code>"
+        ),
+        "{markdown}"
+    );
 }

@@ -15,7 +15,9 @@
 //! | `uid-changed` | the same object (same code) has a new UID (an import duplicates it; data stays on the old one) |
 
 use super::model::{Breaking, FieldChange, FieldKind, ObjectChange, Status};
-use serde_json::{Map, Value};
+use crate::package::{Package, object_id};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 type Object = Map<String, Value>;
 
@@ -24,6 +26,10 @@ pub fn assess(change: &ObjectChange, old: Option<&Object>, new: Option<&Object>)
     let mut out = Vec::new();
     let label = describe(change);
     let kind = change.kind.as_str();
+    // A user of the exporting instance: importing a package does not need or manage it.
+    if kind == "users" {
+        return out;
+    }
     match change.status {
         Status::Removed if kind == "options" => out.push(Breaking {
             rule: "option-removed",
@@ -208,4 +214,232 @@ fn describe(change: &ObjectChange) -> String {
         (None, Some(code)) => format!("{singular} with code `{code}`"),
         _ => format!("{singular} `{}`", change.id),
     }
+}
+
+/// One entry per real problem, once every object is assessed:
+/// - a field moved to another option set: breaking only for the codes the new set lacks (listed
+///   once, on the field); an option of the old set whose code survives in the new one is a UID
+///   change (merged, not breaking: stored values are codes); the old set left behind and the
+///   old set's other options are not repeated;
+/// - an option removed from its set and from the package is one entry (the option's), not two;
+/// - identical entries on one object are kept once.
+pub fn refine(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) {
+    let codes = |p: &Package, set: &str| -> BTreeMap<String, String> {
+        p.objects("options")
+            .iter()
+            .filter_map(Value::as_object)
+            .filter(|o| set_of(o) == Some(set))
+            .filter_map(|o| {
+                Some((
+                    o.get("code")?.as_str()?.to_string(),
+                    object_id(o)?.to_string(),
+                ))
+            })
+            .collect()
+    };
+    // Old set -> new set, for every field whose option set changed.
+    let mut replaced: BTreeMap<String, String> = BTreeMap::new();
+    for change in objects.iter_mut() {
+        if !matches!(
+            change.kind.as_str(),
+            "dataElements" | "trackedEntityAttributes"
+        ) {
+            continue;
+        }
+        let old_id = change.old_id.as_deref().unwrap_or(&change.id);
+        let set = |p: &Package, id: &str| {
+            p.get(&change.kind, id)
+                .and_then(|o| o.get("optionSet")?.get("id")?.as_str().map(String::from))
+        };
+        let (Some(was), Some(is)) = (set(old, old_id), set(new, &change.id)) else {
+            continue;
+        };
+        if was == is {
+            continue;
+        }
+        let (before, after) = (codes(old, &was), codes(new, &is));
+        let missing: Vec<&String> = before.keys().filter(|c| !after.contains_key(*c)).collect();
+        // A surviving code that now names something else (Sex `1` Male -> Vital status `1` Alive).
+        let name = |p: &Package, id: &str| {
+            p.get("options", id)
+                .and_then(crate::package::object_name)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let renamed: Vec<String> = before
+            .iter()
+            .filter_map(|(code, id)| {
+                let (was_name, is_name) = (name(old, id), name(new, after.get(code)?));
+                (was_name != is_name).then(|| format!("`{code}` {was_name} → {is_name}"))
+            })
+            .collect();
+        change.breaking.retain(|b| b.rule != "option-set-changed");
+        let list = |items: &[String]| {
+            let mut text = items
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if items.len() > 10 {
+                text.push_str(&format!(" and {} more", items.len() - 10));
+            }
+            text
+        };
+        let mut problems = Vec::new();
+        if !missing.is_empty() {
+            let codes: Vec<String> = missing.iter().map(|c| format!("`{c}`")).collect();
+            problems.push(format!(
+                "{} stored code(s) are not in the new set ({}): values already recorded with them no longer match an option",
+                missing.len(),
+                list(&codes)
+            ));
+        }
+        if !renamed.is_empty() {
+            problems.push(format!(
+                "{} code(s) now name another option ({}): values already recorded change meaning",
+                renamed.len(),
+                list(&renamed)
+            ));
+        }
+        if !problems.is_empty() {
+            change.breaking.push(Breaking {
+                rule: "option-set-changed",
+                reason: format!(
+                    "option set changed from `{was}` to `{is}`: {}",
+                    problems.join("; ")
+                ),
+            });
+        }
+        replaced.insert(was, is);
+    }
+    if !replaced.is_empty() {
+        merge_moved_options(old, new, objects, &replaced, &codes);
+        for change in objects.iter_mut() {
+            if change.kind == "optionSets" && replaced.contains_key(&change.id) {
+                // The old set itself, left unused: part of the field's move.
+                change.breaking.clear();
+            }
+        }
+    }
+    // Options whose own removal is reported: their set's `options[..]` removal is not repeated.
+    let gone: HashSet<String> = objects
+        .iter()
+        .filter(|c| c.kind == "options" && c.status != Status::Changed)
+        .map(|c| c.old_id.clone().unwrap_or_else(|| c.id.clone()))
+        .collect();
+    for change in objects.iter_mut().filter(|c| c.kind == "optionSets") {
+        let repeated: HashSet<&str> = change
+            .fields
+            .iter()
+            .filter(|f| f.change == FieldKind::Removed && f.path.starts_with("options["))
+            .filter_map(|f| f.old.as_ref()?.get("id")?.as_str())
+            .filter(|id| gone.contains(*id))
+            .collect();
+        // Set-level reasons read "option `<id>` left the option set".
+        let subject = |reason: &str| reason.split('`').nth(1).map(str::to_string);
+        let keep: Vec<bool> = change
+            .breaking
+            .iter()
+            .map(|b| {
+                b.rule != "option-removed"
+                    || !subject(&b.reason).is_some_and(|id| repeated.contains(id.as_str()))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        change.breaking.retain(|_| keep.next().unwrap_or(true));
+    }
+    // Option names repeat across sets (`Placeholder - 1` of the address and of the source types):
+    // a removed option's reason names its set.
+    for change in objects.iter_mut().filter(|c| c.kind == "options") {
+        let set = old
+            .get("options", change.old_id.as_deref().unwrap_or(&change.id))
+            .and_then(set_of)
+            .map(|s| {
+                old.get("optionSets", s)
+                    .and_then(crate::package::object_name)
+                    .map(|n| format!("{n}` (`{s}`)"))
+                    .unwrap_or_else(|| format!("{s}`"))
+            });
+        if let Some(set) = set {
+            for b in change
+                .breaking
+                .iter_mut()
+                .filter(|b| b.rule == "option-removed")
+            {
+                b.reason = b.reason.replacen(
+                    " was removed:",
+                    &format!(" of option set `{set} was removed:"),
+                    1,
+                );
+            }
+        }
+    }
+    for change in objects.iter_mut() {
+        let mut seen = BTreeSet::new();
+        change
+            .breaking
+            .retain(|b| seen.insert((b.rule, b.reason.clone())));
+    }
+}
+
+fn set_of(option: &Object) -> Option<&str> {
+    option.get("optionSet")?.get("id")?.as_str()
+}
+
+/// Options of a replaced set: one whose code is in the new set is that option under a new UID
+/// (one `uid_changed` entry, not breaking); one whose code is not is covered by its field's entry.
+fn merge_moved_options(
+    old: &Package,
+    new: &Package,
+    objects: &mut Vec<ObjectChange>,
+    replaced: &BTreeMap<String, String>,
+    codes: &dyn Fn(&Package, &str) -> BTreeMap<String, String>,
+) {
+    let targets: BTreeMap<&String, BTreeMap<String, String>> = replaced
+        .iter()
+        .map(|(was, is)| (was, codes(new, is)))
+        .collect();
+    let mut absorbed: HashSet<String> = HashSet::new();
+    for change in objects.iter_mut() {
+        if change.kind != "options" || change.status != Status::Removed {
+            continue;
+        }
+        let Some(option) = old.get("options", &change.id) else {
+            continue;
+        };
+        let Some(was) = set_of(option).map(String::from) else {
+            continue;
+        };
+        let Some(target) = targets.get(&was) else {
+            continue;
+        };
+        change.breaking.clear();
+        let code = option
+            .get("code")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if let Some(new_id) = target.get(code) {
+            let is = &replaced[&was];
+            absorbed.insert(new_id.clone());
+            change.old_id = Some(change.id.clone());
+            change.id = new_id.clone();
+            change.status = Status::UidChanged;
+            if let Some(name) = new
+                .get("options", new_id)
+                .and_then(crate::package::object_name)
+            {
+                change.name = Some(name.to_string());
+            }
+            change.fields = vec![FieldChange::plain(
+                "optionSet".into(),
+                FieldKind::Changed,
+                Some(json!({"id": was})),
+                Some(json!({"id": is})),
+            )];
+        }
+    }
+    objects.retain(|c| {
+        !(c.kind == "options" && c.status == Status::Added && absorbed.contains(&c.id))
+    });
 }

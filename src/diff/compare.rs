@@ -7,8 +7,9 @@
 //!   compared as one value and other lists by position (`[#0]`);
 //! - a change is dropped when its property path is noise ([`Noise`]).
 
-use super::identity::{is_ordered, item_key};
-use super::model::{FieldChange, FieldKind};
+use super::expressions::{self, Verdict};
+use super::identity::{is_member_list, is_ordered, item_key};
+use super::model::{Cosmetic, FieldChange, FieldKind};
 use super::noise::Noise;
 use super::words::{wants_words, word_diff};
 use serde_json::{Map, Value};
@@ -93,29 +94,32 @@ impl<'a> Walk<'a> {
             (Some(o), n) if is_blank(n) => self.push(path, FieldKind::Removed, Some(o), None),
             (Some(Value::Object(o)), Some(Value::Object(n))) => self.maps(path, o, n),
             (Some(Value::Array(o)), Some(Value::Array(n))) => self.arrays(path, property, o, n),
+            (Some(Value::String(o)), Some(Value::String(n)))
+                if self.props.len() == 2 && expressions::is_expression(self.kind, property) =>
+            {
+                let mut change =
+                    FieldChange::plain(path, FieldKind::Changed, old.cloned(), new.cloned());
+                match expressions::compare(o, n) {
+                    Verdict::Whitespace => change.cosmetic = Some(Cosmetic::Whitespace),
+                    Verdict::Regrouped => change.cosmetic = Some(Cosmetic::Regrouped),
+                    Verdict::Changed(edits) => change.expression = Some(edits),
+                    Verdict::Unparsed => change.words = Some(word_diff(o, n)),
+                }
+                self.out.push(change);
+            }
             (Some(Value::String(o)), Some(Value::String(n))) if wants_words(property, o, n) => {
-                self.out.push(FieldChange {
-                    path,
-                    change: FieldKind::Changed,
-                    old: old.cloned(),
-                    new: new.cloned(),
-                    target: None,
-                    words: Some(word_diff(o, n)),
-                });
+                let mut change =
+                    FieldChange::plain(path, FieldKind::Changed, old.cloned(), new.cloned());
+                change.words = Some(word_diff(o, n));
+                self.out.push(change);
             }
             (o, n) => self.push(path, FieldKind::Changed, o, n),
         }
     }
 
     fn push(&mut self, path: String, change: FieldKind, old: Option<&Value>, new: Option<&Value>) {
-        self.out.push(FieldChange {
-            path,
-            change,
-            old: old.cloned(),
-            new: new.cloned(),
-            target: None,
-            words: None,
-        });
+        self.out
+            .push(FieldChange::plain(path, change, old.cloned(), new.cloned()));
     }
 
     fn arrays(&mut self, path: String, property: &'a str, old: &'a [Value], new: &'a [Value]) {
@@ -191,7 +195,10 @@ impl<'a> Walk<'a> {
                 self.push(item_path.clone(), FieldKind::Added, None, Some(&new[j]));
             }
         }
-        if self.props.len() == 2 && is_ordered(self.kind, property) {
+        // Only lists of the object itself: a reorder deeper down is part of its item's change.
+        if self.props.len() == 2
+            && (is_ordered(self.kind, property) || is_member_list(self.kind, property))
+        {
             let common_old: Vec<&str> = old_order
                 .iter()
                 .copied()
@@ -206,7 +213,12 @@ impl<'a> Walk<'a> {
                 let list =
                     |keys: Vec<&str>| Value::Array(keys.into_iter().map(Value::from).collect());
                 let (o, n) = (list(common_old), list(common_new));
-                self.push(path, FieldKind::Reordered, Some(&o), Some(&n));
+                let mut change = FieldChange::plain(path, FieldKind::Reordered, Some(o), Some(n));
+                // DHIS2 keeps no order for group members or a rule's actions.
+                if !is_ordered(self.kind, property) {
+                    change.cosmetic = Some(Cosmetic::Reordered);
+                }
+                self.out.push(change);
             }
         }
     }

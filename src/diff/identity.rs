@@ -55,6 +55,14 @@ pub fn is_ordered(kind: &str, property: &str) -> bool {
     )
 }
 
+/// Lists whose order DHIS2 does not keep but a reviewer may still see move (members of a group,
+/// the actions of a rule): a reorder is reported as cosmetic. Other unordered lists
+/// (translations, attribute values, sharing) are compared as sets, silently.
+pub fn is_member_list(kind: &str, property: &str) -> bool {
+    (kind, property) == ("programRules", "programRuleActions")
+        || (kind.ends_with("Groups") && !matches!(property, "translations" | "attributeValues"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,28 +4,38 @@
 //! - [`compare`]: property changes with JSON paths; nested lists matched by identity ([`identity`]);
 //!   long text as word diffs ([`words`]); noise dropped ([`noise`]).
 //! - [`rules`]: variables gained/lost by changed conditions; rules affected by changed variables.
-//! - [`breaking`]: breaking changes with reasons; [`version`]: `--check-version`.
+//! - [`expressions`]: rule expressions compared as parsed trees (whitespace / regrouped / edits).
+//! - [`renumbering`]: `sortOrder` shifts as one entry per option set; [`details`]: added and
+//!   removed objects in words; [`cascades`]: cascading dropdowns recognised; [`summary`]: the
+//!   behaviour-first counts.
+//! - [`breaking`]: breaking changes with reasons, one per real problem; [`version`]: `--check-version`.
 //! - [`render`]: text, markdown, JSON and HTML through the tera templates in `templates/diff/`.
 //!
 //! The result is a plain [`Diff`] value (see [`model`]); `diff(b, a)` reports the same objects as
 //! `diff(a, b)` with added and removed swapped.
 
 pub mod breaking;
+pub mod cascades;
 pub mod compare;
+pub mod details;
+pub mod expressions;
 pub mod identity;
 mod load;
 pub mod matching;
 pub mod model;
 pub mod noise;
 pub mod render;
+pub mod renumbering;
 pub mod rules;
+pub mod summary;
 pub mod version;
 pub mod words;
 
 pub use load::{DiffError, load_side};
 pub use model::{
-    Breaking, Diff, FieldChange, FieldKind, ObjectChange, RuleImpact, SCHEMA, Side, Status,
-    VariableChange, WordChange, WordOp,
+    Breaking, Cascade, Cosmetic, Detail, Diff, Edit, EditKind, FieldChange, FieldKind,
+    ObjectChange, Renumbering, RuleImpact, SCHEMA, Side, Status, Summary, VariableChange,
+    WordChange, WordOp,
 };
 pub use noise::{DEFAULT_NOISE, Noise, Pattern};
 pub use render::{Format, RenderOptions, render};
@@ -90,19 +100,28 @@ pub fn diff(old: &Package, new: &Package, options: &DiffOptions) -> Diff {
             fields,
             breaking: Vec::new(),
             rule: None,
+            details: Vec::new(),
         };
         change.breaking = breaking::assess(&change, matched.old, matched.new);
         objects.push(change);
     }
     rules::analyze(old, new, &mut objects);
+    let renumbered = renumbering::collapse(old, new, &mut objects);
+    breaking::refine(old, new, &mut objects);
     name_targets(old, new, &mut objects);
+    details::describe(old, new, &mut objects);
     objects.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+    let cascades = cascades::find(new, &objects);
+    let summary = summary::count(&objects);
     Diff {
         schema: SCHEMA,
         old: side(&old.header),
         new: side(&new.header),
         header,
         objects,
+        renumbered,
+        cascades,
+        summary,
     }
 }
 

@@ -19,12 +19,29 @@ pub struct Diff {
     pub header: Vec<FieldChange>,
     /// One entry per object that differs, ordered by type then id.
     pub objects: Vec<ObjectChange>,
+    /// Option sets whose options were renumbered (`sortOrder` shifted), one entry per set; the
+    /// options' own `sortOrder` changes are not repeated in `objects`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renumbered: Vec<Renumbering>,
+    /// Cascading dropdowns (a parent field whose value shows one option group of a child field)
+    /// that were added or changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cascades: Vec<Cascade>,
+    /// Counts that lead the report: behaviour first, then what is only cosmetic.
+    pub summary: Summary,
 }
 
 impl Diff {
     /// True when the two packages are the same once noise is ignored.
     pub fn is_empty(&self) -> bool {
-        self.header.is_empty() && self.objects.is_empty()
+        self.header.is_empty() && self.objects.is_empty() && self.renumbered.is_empty()
+    }
+
+    /// True when something other than a cosmetic change differs (what `--fail-on any` looks at).
+    pub fn has_real_changes(&self) -> bool {
+        !self.header.is_empty()
+            || self.renumbered.iter().any(|r| !r.order_kept)
+            || self.objects.iter().any(|o| !o.is_cosmetic())
     }
 
     /// True when any object change is breaking.
@@ -98,9 +115,21 @@ pub struct ObjectChange {
     /// changed under them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<RuleImpact>,
+    /// For an added or removed object: what a reviewer checks (a rule's condition and actions in
+    /// words, a group's members by name, a variable's source, an option's set).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<Detail>,
 }
 
 impl ObjectChange {
+    /// True when the object only changed cosmetically (reformatted expressions, lists whose
+    /// order DHIS2 ignores).
+    pub fn is_cosmetic(&self) -> bool {
+        self.status == Status::Changed
+            && !self.fields.is_empty()
+            && self.fields.iter().all(|f| f.cosmetic.is_some())
+    }
+
     /// `dataElements[id=abc]`: where the object sits in the package.
     pub fn path(&self) -> String {
         format!("{}[id={}]", self.kind, self.id)
@@ -147,6 +176,127 @@ pub struct FieldChange {
     /// For long text (conditions, descriptions, messages): the word-level difference.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<WordChange>>,
+    /// Set when the change does not change behaviour.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cosmetic: Option<Cosmetic>,
+    /// For an expression that changed behaviour: the operands and sub-expressions added,
+    /// removed or replaced (the parsed trees compared; `words` is then absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<Vec<Edit>>,
+}
+
+impl FieldChange {
+    /// A change with nothing but a path, a kind and the two values.
+    pub fn plain(path: String, change: FieldKind, old: Option<Value>, new: Option<Value>) -> Self {
+        FieldChange {
+            path,
+            change,
+            old,
+            new,
+            target: None,
+            words: None,
+            cosmetic: None,
+            expression: None,
+        }
+    }
+}
+
+/// Why a change is only cosmetic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cosmetic {
+    /// The expression parses to the same tree: only spacing changed.
+    Whitespace,
+    /// The same operands and operators once `&&`/`||` chains are flattened.
+    Regrouped,
+    /// A list whose order DHIS2 ignores (group members, a rule's actions) changed order.
+    Reordered,
+}
+
+/// One part of an expression that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub change: EditKind,
+    /// `||` or `&&` when an operand was added to / removed from that chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EditKind {
+    Added,
+    Removed,
+    Replaced,
+    /// The chain holds the same operands in another order.
+    Reordered,
+}
+
+/// One line of what an added or removed object is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Detail {
+    /// `condition`, `in words`, `action`, `member`, `source`, `option set`, ...
+    pub label: String,
+    pub text: String,
+    /// True when `text` is code (an expression, a UID) rather than words.
+    pub code: bool,
+}
+
+/// The options of one set renumbered: their `sortOrder` moved, their relative order did not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Renumbering {
+    pub option_set: String,
+    pub name: Option<String>,
+    /// How many options of the set changed `sortOrder` and nothing else.
+    pub options: usize,
+    /// Names (else codes) of the options added to / removed from the set, the cause.
+    pub inserted: Vec<String>,
+    pub removed: Vec<String>,
+    /// False when the options also changed their relative order (then a real reorder).
+    pub order_kept: bool,
+}
+
+/// A cascade: a parent field whose value shows, through one rule per parent value, the option
+/// group of its children in a child field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cascade {
+    pub parent: String,
+    pub child: String,
+    /// Parent values with a rule (and the parent option set's size).
+    pub parents: usize,
+    pub parent_options: usize,
+    pub rules: usize,
+    /// Child options in no group a rule shows (never offered).
+    pub unreachable: Vec<String>,
+    pub child_options: usize,
+    /// `added` or `changed`.
+    pub status: Status,
+}
+
+/// The counts that lead a report.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Summary {
+    /// Objects of the rule logic (rules, actions, variables) changed in behaviour.
+    pub behaviour_changes: usize,
+    /// Other objects with a real (non-cosmetic) change.
+    pub other_changes: usize,
+    /// Per type: expressions reformatted (whitespace, regrouped).
+    pub reformatted: Vec<Reformatted>,
+    /// Lists whose order DHIS2 ignores that changed order.
+    pub lists_reordered: usize,
+    /// Objects whose every change is cosmetic.
+    pub cosmetic_objects: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reformatted {
+    pub kind: String,
+    pub whitespace: usize,
+    pub regrouped: usize,
 }
 
 /// A run of words in a word-level diff.

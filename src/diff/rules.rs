@@ -217,6 +217,8 @@ fn flag_rules_using_changed_variables(
             c.kind == "programRules" && (c.id == rule_id || c.old_id.as_deref() == Some(&rule_id))
         });
         let index = match position {
+            // A rule added or removed with its variables: nothing changed under it.
+            Some(i) if matches!(objects[i].status, Status::Added | Status::Removed) => continue,
             Some(i) => i,
             None => {
                 objects.push(ObjectChange {
@@ -229,6 +231,7 @@ fn flag_rules_using_changed_variables(
                     fields: Vec::new(),
                     breaking: Vec::new(),
                     rule: None,
+                    details: Vec::new(),
                 });
                 objects.len() - 1
             }
@@ -251,7 +254,7 @@ fn reference_id<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str
 }
 
 /// What a rule variable reads, for people: `DATAELEMENT_CURRENT_EVENT dataElement=abc (Age)`.
-fn source_of(variable: &Map<String, Value>, package: &Package) -> String {
+pub(crate) fn source_of(variable: &Map<String, Value>, package: &Package) -> String {
     let mut parts: Vec<String> = Vec::new();
     parts.push(
         variable

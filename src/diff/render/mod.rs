@@ -7,7 +7,10 @@
 
 pub mod escape;
 
-use super::model::{Diff, FieldChange, FieldKind, ObjectChange, Status, WordOp};
+use super::model::{
+    Cascade, Cosmetic, Diff, EditKind, FieldChange, FieldKind, ObjectChange, Renumbering, Status,
+    WordOp,
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -110,8 +113,73 @@ struct View<'a> {
     header: Vec<FieldView>,
     summary: Vec<SummaryRow>,
     total: SummaryRow,
+    /// "0 behaviour changes; 143 rules reformatted (121 whitespace, 22 regrouped), ...".
+    headline: String,
+    behaviour_changes: usize,
     breaking: Vec<BreakingView>,
     kinds: Vec<KindView>,
+    /// Objects whose every change is cosmetic, one line each.
+    cosmetic: Vec<CosmeticView>,
+    renumbered: Vec<RenumberView>,
+    cascades: Vec<CascadeView>,
+}
+
+/// A piece of prose that is either words or code (text between backticks in a reason).
+#[derive(Serialize, Clone)]
+struct Segment {
+    text: String,
+    code: bool,
+}
+
+/// Splits `a `b` c` into words and code, so no template prints a literal backtick.
+fn segments(text: &str) -> Vec<Segment> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(i, t)| Segment {
+            text: t.to_string(),
+            code: i % 2 == 1,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct CosmeticView {
+    kind: String,
+    label: String,
+    id: String,
+    /// `condition reformatted (whitespace)`, `options reordered`, ...
+    what: Vec<CosmeticPart>,
+}
+
+#[derive(Serialize)]
+struct CosmeticPart {
+    path: String,
+    how: &'static str,
+}
+
+#[derive(Serialize)]
+struct RenumberView {
+    option_set: String,
+    name: String,
+    options: usize,
+    /// "after inserting …" / "after removing …", empty when neither.
+    cause: String,
+    order_kept: bool,
+}
+
+#[derive(Serialize)]
+struct CascadeView {
+    parent: String,
+    child: String,
+    parents: usize,
+    parent_options: usize,
+    rules: usize,
+    child_options: usize,
+    /// Empty when every child option is reachable.
+    unreachable: String,
+    unreachable_count: usize,
+    status: Status,
 }
 
 #[derive(Serialize, Default, Clone)]
@@ -123,6 +191,7 @@ struct SummaryRow {
     uid_changed: usize,
     affected: usize,
     breaking: usize,
+    cosmetic: usize,
     objects: usize,
 }
 
@@ -131,13 +200,98 @@ struct BreakingView {
     kind: String,
     label: String,
     rule: &'static str,
-    reason: String,
+    reason: Vec<Segment>,
 }
 
 #[derive(Serialize)]
 struct KindView {
     kind: String,
+    /// Objects of this type in the diff (listed one by one or in `batches`).
+    total: usize,
     objects: Vec<ObjectView>,
+    /// Plain additions of many options to one set, one line per set.
+    batches: Vec<BatchView>,
+}
+
+/// "1450 options added to CR - Address: a (1), b (2), … and 1420 more".
+#[derive(Serialize)]
+struct BatchView {
+    option_set: String,
+    count: usize,
+    sample: String,
+}
+
+/// More plain option additions to one set than this are shown as one batch line.
+const BATCH: usize = 20;
+/// Options named in a batch line.
+const BATCH_SAMPLE: usize = 30;
+
+impl KindView {
+    /// Folds the plain additions of many options to one set (an address level, a code list) into
+    /// one line per set: their groups and rules are what a reviewer reads one by one.
+    fn batch_options(&mut self) {
+        if self.kind != "options" {
+            return;
+        }
+        let set_of = |o: &ObjectView| {
+            let plain = o.status == Status::Added && o.fields.is_empty() && o.breaking.is_empty();
+            o.details
+                .iter()
+                .find(|d| d.label == "option set")
+                .filter(|_| plain)
+                .map(|d| d.text.clone())
+        };
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for o in &self.objects {
+            if let Some(set) = set_of(o) {
+                *counts.entry(set).or_default() += 1;
+            }
+        }
+        let big: BTreeMap<String, usize> = counts.into_iter().filter(|(_, n)| *n > BATCH).collect();
+        if big.is_empty() {
+            return;
+        }
+        // (code, label) of every batched option, per set; the sample is the first codes.
+        let mut samples: BTreeMap<&String, Vec<(String, String)>> = BTreeMap::new();
+        let mut kept = Vec::new();
+        for o in std::mem::take(&mut self.objects) {
+            match set_of(&o).and_then(|s| big.get_key_value(&s)) {
+                Some((set, _)) => samples
+                    .entry(set)
+                    .or_default()
+                    .push((o.code.clone().unwrap_or_default(), o.label)),
+                None => kept.push(o),
+            }
+        }
+        self.objects = kept;
+        self.batches = big
+            .iter()
+            .map(|(set, count)| {
+                let mut names = samples.get(set).cloned().unwrap_or_default();
+                names.sort();
+                let mut sample = names
+                    .iter()
+                    .take(BATCH_SAMPLE)
+                    .map(|(code, label)| {
+                        if code.is_empty() || code == label {
+                            label.clone()
+                        } else {
+                            format!("{label} ({code})")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if *count > BATCH_SAMPLE {
+                    sample.push_str(&format!(", … and {} more", count - BATCH_SAMPLE));
+                }
+                BatchView {
+                    option_set: set.clone(),
+                    count: *count,
+                    sample,
+                }
+            })
+            .collect();
+    }
 }
 
 #[derive(Serialize)]
@@ -153,10 +307,26 @@ struct ObjectView {
     old_id: Option<String>,
     code: Option<String>,
     fields: Vec<FieldView>,
-    breaking: Vec<String>,
+    details: Vec<DetailView>,
+    breaking: Vec<Vec<Segment>>,
     variables_gained: Vec<String>,
     variables_lost: Vec<String>,
     variables_changed: Vec<VariableView>,
+}
+
+#[derive(Serialize)]
+struct DetailView {
+    label: String,
+    text: String,
+    code: bool,
+}
+
+#[derive(Serialize)]
+struct EditView {
+    change: &'static str,
+    chain: Option<String>,
+    old: Option<String>,
+    new: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -175,6 +345,7 @@ struct FieldView {
     new: Option<String>,
     target: Option<String>,
     words: Option<Vec<WordView>>,
+    edits: Option<Vec<EditView>>,
 }
 
 #[derive(Serialize)]
@@ -188,6 +359,7 @@ impl<'a> View<'a> {
         let mut rows: BTreeMap<&str, SummaryRow> = BTreeMap::new();
         let mut kinds: Vec<KindView> = Vec::new();
         let mut breaking = Vec::new();
+        let mut cosmetic = Vec::new();
         let mut total = SummaryRow {
             kind: "total".into(),
             ..SummaryRow::default()
@@ -207,6 +379,7 @@ impl<'a> View<'a> {
                     Status::Affected => r.affected += 1,
                 }
                 r.breaking += object.breaking.len();
+                r.cosmetic += usize::from(object.is_cosmetic());
             }
             let view = ObjectView::new(object);
             for b in &object.breaking {
@@ -214,16 +387,42 @@ impl<'a> View<'a> {
                     kind: object.kind.clone(),
                     label: view.label.clone(),
                     rule: b.rule,
-                    reason: b.reason.clone(),
+                    reason: segments(&b.reason),
                 });
+            }
+            if object.is_cosmetic() {
+                cosmetic.push(CosmeticView {
+                    kind: object.kind.clone(),
+                    label: view.label,
+                    id: view.id,
+                    what: object
+                        .fields
+                        .iter()
+                        .map(|f| CosmeticPart {
+                            path: f.path.clone(),
+                            how: match f.cosmetic {
+                                Some(Cosmetic::Whitespace) => "reformatted (whitespace only)",
+                                Some(Cosmetic::Regrouped) => "regrouped (same behaviour)",
+                                _ => "reordered (order not used by DHIS2)",
+                            },
+                        })
+                        .collect(),
+                });
+                continue;
             }
             match kinds.last_mut() {
                 Some(group) if group.kind == object.kind => group.objects.push(view),
                 _ => kinds.push(KindView {
                     kind: object.kind.clone(),
+                    total: 0,
                     objects: vec![view],
+                    batches: Vec::new(),
                 }),
             }
+        }
+        for group in &mut kinds {
+            group.total = group.objects.len();
+            group.batch_options();
         }
         View {
             old: &diff.old,
@@ -232,8 +431,13 @@ impl<'a> View<'a> {
             header: diff.header.iter().map(FieldView::new).collect(),
             summary: rows.into_values().collect(),
             total,
+            headline: super::summary::headline(&diff.summary, diff.renumbered.len()),
+            behaviour_changes: diff.summary.behaviour_changes,
             breaking,
             kinds,
+            cosmetic,
+            renumbered: diff.renumbered.iter().map(RenumberView::new).collect(),
+            cascades: diff.cascades.iter().map(CascadeView::new).collect(),
         }
     }
 }
@@ -262,7 +466,20 @@ impl ObjectView {
             old_id: object.old_id.clone(),
             code: object.code.clone(),
             fields: object.fields.iter().map(FieldView::new).collect(),
-            breaking: object.breaking.iter().map(|b| b.reason.clone()).collect(),
+            details: object
+                .details
+                .iter()
+                .map(|d| DetailView {
+                    label: d.label.clone(),
+                    text: cut(d.text.clone()),
+                    code: d.code,
+                })
+                .collect(),
+            breaking: object
+                .breaking
+                .iter()
+                .map(|b| segments(&b.reason))
+                .collect(),
             variables_gained: rule.variables_gained,
             variables_lost: rule.variables_lost,
             variables_changed: rule
@@ -293,6 +510,22 @@ impl FieldView {
             old: field.old.as_ref().map(shown),
             new: field.new.as_ref().map(shown),
             target: field.target.clone(),
+            edits: field.expression.as_ref().map(|edits| {
+                edits
+                    .iter()
+                    .map(|e| EditView {
+                        change: match e.change {
+                            EditKind::Added => "added",
+                            EditKind::Removed => "removed",
+                            EditKind::Replaced => "replaced",
+                            EditKind::Reordered => "reordered",
+                        },
+                        chain: e.chain.clone(),
+                        old: e.old.clone().map(cut),
+                        new: e.new.clone().map(cut),
+                    })
+                    .collect()
+            }),
             words: field.words.as_ref().map(|words| {
                 words
                     .iter()
@@ -310,12 +543,72 @@ impl FieldView {
     }
 }
 
+impl RenumberView {
+    fn new(r: &Renumbering) -> RenumberView {
+        let list = |names: &[String]| {
+            let mut text = names.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+            if names.len() > 5 {
+                text.push_str(&format!(" and {} more", names.len() - 5));
+            }
+            text
+        };
+        let mut cause = Vec::new();
+        if !r.inserted.is_empty() {
+            cause.push(format!("inserting {}", list(&r.inserted)));
+        }
+        if !r.removed.is_empty() {
+            cause.push(format!("removing {}", list(&r.removed)));
+        }
+        RenumberView {
+            option_set: r.option_set.clone(),
+            name: r.name.clone().unwrap_or_else(|| r.option_set.clone()),
+            options: r.options,
+            cause: if cause.is_empty() {
+                String::new()
+            } else {
+                format!(" after {}", cause.join(" and "))
+            },
+            order_kept: r.order_kept,
+        }
+    }
+}
+
+impl CascadeView {
+    fn new(c: &Cascade) -> CascadeView {
+        let mut unreachable = c
+            .unreachable
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if c.unreachable.len() > 10 {
+            unreachable.push_str(&format!(" and {} more", c.unreachable.len() - 10));
+        }
+        CascadeView {
+            parent: c.parent.clone(),
+            child: c.child.clone(),
+            parents: c.parents,
+            parent_options: c.parent_options,
+            rules: c.rules,
+            child_options: c.child_options,
+            unreachable,
+            unreachable_count: c.unreachable.len(),
+            status: c.status,
+        }
+    }
+}
+
 /// A value for people: text as itself, anything else as compact JSON, cut when long.
 fn shown(value: &Value) -> String {
-    let text = match value {
+    cut(match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    };
+    })
+}
+
+/// Text cut at [`SHOWN_VALUE`] characters with `…`.
+fn cut(text: String) -> String {
     if text.chars().count() > SHOWN_VALUE {
         let cut: String = text.chars().take(SHOWN_VALUE).collect();
         format!("{cut}…")
