@@ -7,6 +7,7 @@
 pub mod access;
 pub mod address;
 pub mod areas;
+pub mod canreg5;
 mod error;
 pub mod identifiers;
 mod languages;
@@ -52,6 +53,9 @@ pub struct CountryConfig {
     /// The default language and the translation files (see `languages.rs`).
     #[serde(default)]
     pub languages: Option<Languages>,
+    /// The registry's CanReg5 system definition and dictionaries, checked against the build.
+    #[serde(default)]
+    pub canreg5: Option<canreg5::Canreg5Config>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +125,9 @@ impl LoadedConfig {
         let mut files = Vec::new();
         if let Some(address) = &self.config.address {
             files.extend(address.files().into_iter().map(|f| self.resolve(f)));
+        }
+        if let Some(canreg5) = &self.config.canreg5 {
+            files.extend(canreg5.files().into_iter().map(|f| self.resolve(f)));
         }
         files
     }
