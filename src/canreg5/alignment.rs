@@ -5,7 +5,7 @@
 //! (CR905). With `canreg5.system`: address and source codes are in the registry's dictionaries
 //! with the same label and length (CR906-CR910), the Patient ID is as long as RegNo (CR911),
 //! every mapped variable is one of the registry's (CR912), and the dictionaries the checks need
-//! exist (CR913).
+//! exist (CR913). A package without the NCD_CR program gets one warning (CR914) instead.
 
 use super::mapping::{Entry, FieldMapping, Stage, Target};
 use super::registry::Registry;
@@ -122,33 +122,30 @@ pub fn check_mapping(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let at = |path: &str| format!("{mapping_file}: {path}");
-    let program = package.get("programs", &mapping.program);
-    if program.is_none() {
+    let Some(program) = package.get("programs", &mapping.program) else {
+        // Not an NCD_CR package (another base): nothing of the mapping can be there.
         out.push(finding(
-            "CR903",
+            "CR914",
             None,
             at("program"),
             format!(
-                "the export app reads program `{}`, which the package does not have: map the program the package ships",
+                "the export app reads program `{}` (NCD_CR), which the package does not have: the CanReg5 export does not apply to this package",
                 mapping.program
             ),
         ));
-    }
-    let stage_ids: Vec<&str> = program
-        .map(|p| {
-            package
-                .objects("programStages")
-                .iter()
-                .filter_map(Value::as_object)
-                .filter(|s| ref_id(s, "program") == Some(&mapping.program))
-                .filter_map(|s| s.get("id").and_then(Value::as_str))
-                .chain(p.get("programStages").into_iter().flat_map(ref_list))
-                .collect()
-        })
-        .unwrap_or_default();
+        return out;
+    };
+    let stage_ids: Vec<&str> = package
+        .objects("programStages")
+        .iter()
+        .filter_map(Value::as_object)
+        .filter(|s| ref_id(s, "program") == Some(&mapping.program))
+        .filter_map(|s| s.get("id").and_then(Value::as_str))
+        .chain(program.get("programStages").into_iter().flat_map(ref_list))
+        .collect();
     for stage in Stage::ALL {
         let uid = mapping.program_stages.get(stage);
-        if program.is_some() && !stage_ids.contains(&uid.as_str()) {
+        if !stage_ids.contains(&uid.as_str()) {
             out.push(finding(
                 "CR903",
                 None,
@@ -162,7 +159,7 @@ pub fn check_mapping(
         }
     }
     let attributes: Vec<&str> = program
-        .and_then(|p| p.get("programTrackedEntityAttributes"))
+        .get("programTrackedEntityAttributes")
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
@@ -185,7 +182,7 @@ pub fn check_mapping(
         let object = object_of(package, &entry);
         match entry.target {
             Target::Attribute => {
-                if program.is_some() && !attributes.contains(&entry.uid) {
+                if !attributes.contains(&entry.uid) {
                     out.push(finding(
                         "CR903",
                         object.clone(),

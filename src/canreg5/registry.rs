@@ -39,13 +39,13 @@ impl Registry {
         let Some(section) = &config.config.canreg5 else {
             return Ok(None);
         };
-        let system = SystemDefinition::load(&config.resolve(&section.system))?;
+        let mut system = SystemDefinition::load(&config.resolve(&section.system))?;
+        // Findings name the files as the config writes them: the same on every machine (they
+        // reach release notes).
+        system.file = section.system.clone();
         let dictionaries = match &section.dictionaries {
             None => None,
-            Some(path) => {
-                let file = config.resolve(path);
-                Some((file.clone(), read_dictionaries(&file)?))
-            }
+            Some(path) => Some((path.clone(), read_dictionaries(&config.resolve(path))?)),
         };
         let source_dictionary =
             match &section.source_dictionary {

@@ -661,6 +661,14 @@ pub const CHECKS: &[Check] = &[
         "CanReg5 system definition (variable `use_dictionary`) and dictionary export (`#<id>` headers)",
         "the system's Addr uses dictionary #9 Address but the dictionary export has no `#9`",
     ),
+    c(
+        "CR914",
+        W,
+        "canreg",
+        "The package is not NCD_CR: the export app's mapping does not apply",
+        "CanReg5 export app default mapping (program `AbPGPdlFWqc`)",
+        "a country built on another tracker package as its base",
+    ),
 ];
 
 /// The check with this code. Panics on an unknown code: codes are compile-time constants and a
