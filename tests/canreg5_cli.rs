@@ -530,3 +530,23 @@ fn release_manifest_lists_the_mapping() {
         "{inputs:?}"
     );
 }
+
+#[test]
+fn canreg5_system_definitions_read_as_declared() {
+    use crtk::canreg5::system::{DictionaryType, SystemDefinition};
+    for file in ["TRN-default-conf.xml", "TRN-demo.xml"] {
+        let s = SystemDefinition::load(&shared(&format!("data/canreg5/{file}"))).unwrap();
+        assert_eq!(s.registry_code, "TRN", "{file}");
+        assert_eq!(s.dictionaries.len(), 14, "{file}");
+        assert_eq!(s.variables.len(), 45, "{file}");
+        let address = s.dictionary_named("Address").unwrap();
+        assert_eq!(address.id, 9);
+        assert_eq!(address.kind, DictionaryType::Compound);
+        assert_eq!((address.category_length, address.full_length), (2, 3));
+        assert_eq!(s.standard("PatientID").unwrap().length, Some(8));
+        assert_eq!(
+            s.standard("AddressCode").unwrap().dictionary.as_deref(),
+            Some("Address")
+        );
+    }
+}
