@@ -412,9 +412,7 @@ fn trn_dictionaries_are_written_as_canreg5_has_them_and_read_back_byte_stable() 
 
     // Read the written file back with crtk's own `canreg5` source: the same areas, so the same
     // bytes when written again.
-    let config = format!(
-        "country:\n  code: UG\n  name: Uganda\npackage:\n  version: 1.0.0\naddress:\n  levels: [District, County]\n  code_length: 3\n  areas:\n    canreg5: {{ file: one/address.txt, dictionary: 9, category_length: 2 }}\n"
-    );
+    let config = "country:\n  code: UG\n  name: Uganda\npackage:\n  version: 1.0.0\naddress:\n  levels: [District, County]\n  code_length: 3\n  areas:\n    canreg5: { file: one/address.txt, dictionary: 9, category_length: 2 }\n";
     std::fs::write(dir.join("again.yaml"), config).unwrap();
     let o = dictionaries(&dir.join("again.yaml"), &dir.join("two"));
     assert!(o.status.success(), "{}", text(&o.stderr));

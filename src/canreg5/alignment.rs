@@ -303,31 +303,31 @@ pub fn check_registry(
     let regno = system
         .standard("PatientID")
         .or_else(|| system.variable("RegNo"));
-    let regno_uid = &mapping.attributes.get("REGNO");
-    if let (Some(regno), Some(uid)) = (regno, regno_uid) {
-        if let (Some(want), Some((i, attr))) = (
-            regno.length,
-            locate(package, "trackedEntityAttributes", uid),
-        ) {
-            let pattern = attr.get("pattern").and_then(Value::as_str).unwrap_or("");
-            let length = text_pattern::parse(pattern)
-                .ok()
-                .and_then(|s| s.iter().map(|x| x.length()).sum::<Option<usize>>());
-            if length != Some(want) {
-                out.push(finding(
-                    "CR911",
-                    Some(ObjectRef::of("trackedEntityAttributes", attr)),
-                    format!("trackedEntityAttributes[{i}].pattern"),
-                    format!(
-                        "the Patient ID pattern `{pattern}` generates {} but {} ({sys_file}) has variable_length {want}: make `patient_id.pattern` {want} characters long, or change RegNo in CanReg5 first",
-                        match length {
-                            Some(n) => format!("{n}-character IDs"),
-                            None => "IDs of varying length".into(),
-                        },
-                        regno.short_name
-                    ),
-                ));
-            }
+    let attr = mapping
+        .attributes
+        .get("REGNO")
+        .and_then(|uid| locate(package, "trackedEntityAttributes", uid));
+    if let (Some(regno), Some((i, attr))) = (regno, attr)
+        && let Some(want) = regno.length
+    {
+        let pattern = attr.get("pattern").and_then(Value::as_str).unwrap_or("");
+        let length = text_pattern::parse(pattern)
+            .ok()
+            .and_then(|s| s.iter().map(|x| x.length()).sum::<Option<usize>>());
+        if length != Some(want) {
+            out.push(finding(
+                "CR911",
+                Some(ObjectRef::of("trackedEntityAttributes", attr)),
+                format!("trackedEntityAttributes[{i}].pattern"),
+                format!(
+                    "the Patient ID pattern `{pattern}` generates {} but {} ({sys_file}) has variable_length {want}: make `patient_id.pattern` {want} characters long, or change RegNo in CanReg5 first",
+                    match length {
+                        Some(n) => format!("{n}-character IDs"),
+                        None => "IDs of varying length".into(),
+                    },
+                    regno.short_name
+                ),
+            ));
         }
     }
     // Address codes.
@@ -421,7 +421,7 @@ fn check_address(
         return;
     }
     // Options by (code, name): the package's option for each area, to name it in findings.
-    let mut by_code: BTreeMap<(&str, &str), (usize, &Map<String, Value>)> = BTreeMap::new();
+    let mut by_code: BTreeMap<(&str, &str), Located> = BTreeMap::new();
     for (i, o) in package.objects("options").iter().enumerate() {
         if let Some(o) = o.as_object() {
             let code = o.get("code").and_then(Value::as_str).unwrap_or("");
@@ -537,6 +537,9 @@ fn missing_entries(registry: &Registry, dictionary: &SystemDictionary) -> Findin
         ),
     )
 }
+
+/// An object and its index in its section.
+type Located<'p> = (usize, &'p Map<String, Value>);
 
 fn ref_id<'v>(map: &'v Map<String, Value>, property: &str) -> Option<&'v str> {
     map.get(property)?.get("id")?.as_str()
