@@ -291,7 +291,7 @@ pub fn check_registry(
             out.push(finding(
                 "CR912",
                 object_of(package, &entry),
-                format!("canreg5-mapping: {}", entry.path),
+                format!("{}: {}", super::mapping::file_name(package), entry.path),
                 format!(
                     "the export writes column {} but registry {} ({sys_file}) has no such variable: CanReg5's import will not match the column; add the variable to the system definition or map the field to one it has",
                     entry.variable, system.registry_code

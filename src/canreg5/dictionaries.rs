@@ -80,6 +80,20 @@ pub fn dictionaries(
             .iter()
             .map(|t| (t.code.clone(), t.name.clone()))
             .collect();
+        // A tab or line break would split the row in CanReg5's format.
+        if let Some(i) = rows
+            .iter()
+            .position(|(c, n)| c.contains(['\t', '\r', '\n']) || n.contains(['\t', '\r', '\n']))
+        {
+            return Err(AreaError {
+                file: config.path.clone(),
+                place: format!("source_types[{i}]"),
+                message: format!(
+                    "`{}` holds a tab or line break, which CanReg5's dictionary format cannot hold: remove it",
+                    rows[i].1.escape_debug()
+                ),
+            });
+        }
         let notes = declared
             .map(|d| long_labels(&rows, d.description_length))
             .unwrap_or_default();
