@@ -177,7 +177,18 @@ pub fn check_mapping(
                 .flat_map(|v| std::iter::once(v.short_name.clone()).chain(v.standard_name.clone()))
         }))
         .collect();
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    // The export app's own variables come first: an addition that repeats one is the duplicate.
+    let official: Vec<String> = super::mapping::official()
+        .entries()
+        .into_iter()
+        .map(|e| e.path)
+        .collect();
+    let mut seen: BTreeMap<String, String> = mapping
+        .entries()
+        .into_iter()
+        .filter(|e| official.contains(&e.path))
+        .map(|e| (e.variable.to_ascii_uppercase(), e.path))
+        .collect();
     for entry in mapping.entries() {
         let object = object_of(package, &entry);
         match entry.target {
@@ -252,6 +263,9 @@ pub fn check_mapping(
             ));
         }
         let key = entry.variable.to_ascii_uppercase();
+        if official.contains(&entry.path) {
+            continue;
+        }
         if let Some(first) = seen.get(&key) {
             out.push(finding(
                 "CR905",
@@ -265,6 +279,21 @@ pub fn check_mapping(
         } else {
             seen.insert(key, entry.path.clone());
         }
+    }
+    for e in &mapping.dropped {
+        let place = match e.target {
+            Target::Attribute => "attributes".to_string(),
+            Target::Stage(s) => format!("dataElements.{}", s.key()),
+        };
+        out.push(finding(
+            "CR905",
+            None,
+            at(&format!("{place}.{}", e.variable)),
+            format!(
+                "`{}` is already mapped there; the added field `{}` was left out of the mapping: map each CanReg5 variable once",
+                e.variable, e.uid
+            ),
+        ));
     }
     out
 }
@@ -617,4 +646,63 @@ fn object_of(package: &Package, entry: &Entry) -> Option<ObjectRef> {
         Target::Stage(_) => "dataElements",
     };
     package.get(kind, entry.uid).map(|m| ObjectRef::of(kind, m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::canreg5::mapping::Extra;
+
+    #[test]
+    fn added_variables_are_checked_on_the_official_package() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/reference-packages/ncd-cr-official/NCD_CR_1.0.1_DHIS2.42.4-en.json");
+        let package = Package::load(&path).unwrap();
+        let clean = FieldMapping::for_country(&BTreeMap::new(), &[]);
+        assert!(check_mapping(&package, &clean, "m.json", None).is_empty());
+        let extra = [
+            // Not a CanReg5 variable.
+            Extra {
+                variable: "HIVSTAT".into(),
+                target: Target::Stage(Stage::Tumour),
+                uid: "KgDQLAkC5ql".into(),
+            },
+            // Mapped twice (ADDR already maps the Address data element).
+            Extra {
+                variable: "addr".into(),
+                target: Target::Attribute,
+                uid: "sB1IHYu2xQT".into(),
+            },
+            // Exactly a variable the export app maps.
+            Extra {
+                variable: "TOP".into(),
+                target: Target::Stage(Stage::Tumour),
+                uid: "KgDQLAkC5ql".into(),
+            },
+            // A Tumor data element mapped under Source.
+            Extra {
+                variable: "Hosp".into(),
+                target: Target::Stage(Stage::Source),
+                uid: "LCSApBii8CI".into(),
+            },
+        ];
+        let mapping = FieldMapping::for_country(&BTreeMap::new(), &extra);
+        let found = check_mapping(&package, &mapping, "m.json", None);
+        let codes: Vec<(&str, &str)> = found.iter().map(|f| (f.code, f.path.as_str())).collect();
+        assert_eq!(
+            codes,
+            [
+                ("CR905", "m.json: attributes.addr"),
+                ("CR903", "m.json: dataElements.source.Hosp"),
+                ("CR904", "m.json: dataElements.tumour.HIVSTAT"),
+                ("CR905", "m.json: dataElements.tumour.TOP"),
+            ],
+            "{found:#?}"
+        );
+        assert!(
+            found[1].message.contains("stage `S12EbFtuFoI`"),
+            "{}",
+            found[1].message
+        );
+    }
 }

@@ -64,6 +64,28 @@ pub struct Extra {
     pub uid: String,
 }
 
+impl Extra {
+    /// A built field (issue 18's `fields` with `canreg5:`): its stage's UID in the package, or
+    /// `None` for a person attribute. `stages` are the mapping's stages (after `uid_remap`).
+    /// `None` when the stage is not one the export app reads.
+    pub fn in_package(
+        variable: &str,
+        stage_uid: Option<&str>,
+        uid: &str,
+        stages: &Stages<String>,
+    ) -> Option<Extra> {
+        let target = match stage_uid {
+            None => Target::Attribute,
+            Some(s) => Target::Stage(Stage::ALL.into_iter().find(|&st| stages.get(st) == s)?),
+        };
+        Some(Extra {
+            variable: variable.to_string(),
+            target,
+            uid: uid.to_string(),
+        })
+    }
+}
+
 /// The export app's `programStages`, keys in canonical (byte) order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stages<T> {
@@ -100,6 +122,9 @@ pub struct FieldMapping {
     pub program: String,
     #[serde(rename = "programStages")]
     pub program_stages: Stages<String>,
+    /// Additions whose variable the same table already maps (not written; CR905 names them).
+    #[serde(skip)]
+    pub dropped: Vec<Extra>,
 }
 
 /// The export app's default mapping (defaultMapping.js at JohanGHole/CancerRegistry_Dhis2App
@@ -147,6 +172,7 @@ pub fn official() -> FieldMapping {
             tumour: Stage::Tumour.official_uid().into(),
             follow_up: Stage::FollowUp.official_uid().into(),
         },
+        dropped: Vec::new(),
     }
 }
 
@@ -162,8 +188,8 @@ pub struct Entry<'m> {
 
 impl FieldMapping {
     /// The mapping of a country: the official one with `uid_remap` applied, plus `extra`.
-    /// A variable that is mapped twice keeps the first place; [`FieldMapping::duplicates`] names
-    /// the others for the checks.
+    /// An addition never replaces a mapped variable; one mapped twice is CR905
+    /// (`alignment::check_mapping`).
     pub fn for_country(remap: &BTreeMap<String, String>, extra: &[Extra]) -> FieldMapping {
         let mut mapping = official();
         for e in extra {
@@ -171,9 +197,11 @@ impl FieldMapping {
                 Target::Attribute => &mut mapping.attributes,
                 Target::Stage(stage) => mapping.data_elements.get_mut(stage),
             };
-            table
-                .entry(e.variable.clone())
-                .or_insert_with(|| e.uid.clone());
+            if table.contains_key(&e.variable) {
+                mapping.dropped.push(e.clone());
+            } else {
+                table.insert(e.variable.clone(), e.uid.clone());
+            }
         }
         let apply = |uid: &mut String| {
             if let Some(to) = remap.get(uid.as_str()) {
@@ -226,26 +254,6 @@ impl FieldMapping {
     }
 }
 
-/// Variables of `extra` that the mapping already has (they are not added): (variable, where).
-pub fn duplicates(extra: &[Extra]) -> Vec<(String, String)> {
-    let official = official();
-    let mut seen: Vec<String> = official
-        .entries()
-        .iter()
-        .map(|e| e.variable.to_ascii_uppercase())
-        .collect();
-    let mut out = Vec::new();
-    for e in extra {
-        let key = e.variable.to_ascii_uppercase();
-        if seen.contains(&key) {
-            out.push((e.variable.clone(), e.uid.clone()));
-        } else {
-            seen.push(key);
-        }
-    }
-    out
-}
-
 /// `<package name>.canreg5-mapping.json`, the file written beside `<package name>.json`.
 pub fn file_name(package: &Package) -> String {
     format!(
@@ -278,11 +286,11 @@ mod tests {
             json.starts_with("{\n  \"attributes\": {\n    \"BIRTHD\""),
             "{json}"
         );
-        let dup = [Extra {
-            variable: "addr".into(),
-            target: Target::Attribute,
-            uid: "Dddddddddd1".into(),
-        }];
-        assert_eq!(duplicates(&dup).len(), 1);
+        let stages = &official().program_stages;
+        let e = Extra::in_package("HIV", Some("S12EbFtuFoI"), "Eeeeeeeeee1", stages).unwrap();
+        assert_eq!(e.target, Target::Stage(Stage::Tumour));
+        let e = Extra::in_package("NID", None, "Eeeeeeeeee2", stages).unwrap();
+        assert_eq!(e.target, Target::Attribute);
+        assert!(Extra::in_package("X", Some("Zzzzzzzzzz1"), "E", stages).is_none());
     }
 }

@@ -13,10 +13,18 @@ use crate::build::Built;
 use crate::validate::Finding;
 use mapping::FieldMapping;
 
-/// The export app's mapping for a build: the official one after `access.uid_remap`.
-// Issue 18's `fields` entries that name a `canreg5` variable plug in here as `mapping::Extra`s
-// (variable, stage or attribute, UID), in place of the empty list.
+/// The export app's mapping for a build: the official one after `access.uid_remap`, plus the
+/// country's added fields that name a CanReg5 variable.
 pub fn mapping_for(built: &Built) -> FieldMapping {
+    // Issue 18 (`fields`, branch `custom`) plugs in here, e.g.:
+    //   adapt::fields::canreg5_fields(&built.config.config, &built.package).iter()
+    //     .filter_map(|f| Extra::in_package(&f.variable, f.stage.as_deref(), &f.uid, stages))
+    let extra: Vec<mapping::Extra> = Vec::new();
+    mapping_with(built, &extra)
+}
+
+/// [`mapping_for`] with these added variables.
+pub fn mapping_with(built: &Built, extra: &[mapping::Extra]) -> FieldMapping {
     let empty = Default::default();
     let remap = built
         .config
@@ -25,7 +33,7 @@ pub fn mapping_for(built: &Built) -> FieldMapping {
         .as_ref()
         .map(|a| &a.uid_remap)
         .unwrap_or(&empty);
-    FieldMapping::for_country(remap, &[])
+    FieldMapping::for_country(remap, extra)
 }
 
 /// `(file name, canonical JSON)` of the mapping written beside the package.
