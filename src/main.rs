@@ -249,18 +249,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())?;
                 println!("wrote {}", path.display());
             }
-            for (path, report) in &built.languages.files {
-                println!(
-                    "translations {}: {} applied, {} already present, {} left untranslated, {} stale (from {})",
-                    report.locale,
-                    report.applied,
-                    report.unchanged,
-                    report.untranslated,
-                    report.stale.len(),
-                    path.display()
-                );
+            for note in built.languages.notes() {
+                eprintln!("note: {note}");
             }
-            print!("{}", built.languages.completeness);
+            print!("{}", built.languages);
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate {

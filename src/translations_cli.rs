@@ -3,7 +3,7 @@
 use clap::{Subcommand, ValueEnum};
 use crtk::build::{BuildOptions, build};
 use crtk::output::{refuse_inputs, write_atomic};
-use crtk::translations::{SheetFormat, check_locale, export, to_csv, to_xlsx};
+use crtk::translations::{SheetFormat, carry_over, check_locale, export, read, to_csv, to_xlsx};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +34,11 @@ pub enum TranslationsCommand {
         /// Also list the ICD-O-3 code-list labels (about 1,250 texts that stay English by design).
         #[arg(long)]
         include_code_lists: bool,
+        /// An earlier sheet for this locale (XLSX, CSV or YAML): the new sheet keeps each of its
+        /// translations whose object and source text still exist, and drops rows for removed
+        /// objects and stale rows (listed on stderr).
+        #[arg(long, value_name = "OLD")]
+        update: Option<PathBuf>,
     },
 }
 
@@ -51,6 +56,7 @@ pub fn run(command: TranslationsCommand) -> Result<ExitCode, String> {
         out,
         base,
         include_code_lists,
+        update,
     } = command;
     check_locale(&locale).map_err(|e| format!("--locale: {e}"))?;
     let format = match (format, &out) {
@@ -84,14 +90,30 @@ pub fn run(command: TranslationsCommand) -> Result<ExitCode, String> {
     for line in built.languages.stale() {
         eprintln!("warning: {line}");
     }
-    let rows = export(&built.package, &locale, include_code_lists);
+    for note in built.languages.notes() {
+        eprintln!("note: {note}");
+    }
+    let mut rows = export(&built.package, &locale, include_code_lists);
+    let kept = match &update {
+        Some(old) => {
+            let old_rows = read(old, &default, &locale).map_err(|e| e.to_string())?;
+            let outcome = carry_over(&mut rows, &old_rows);
+            for line in &outcome.dropped {
+                eprintln!("note: {}: {line}", old.display());
+            }
+            Some(outcome.kept)
+        }
+        None => None,
+    };
     let bytes = match format {
         Format::Csv => to_csv(&rows, &default, &locale),
         Format::Xlsx => to_xlsx(&rows, &default, &locale)?,
     };
     match out {
         Some(path) => {
-            refuse_inputs(&path, &built.inputs).map_err(|e| e.to_string())?;
+            let mut inputs = built.inputs.clone();
+            inputs.extend(update.clone());
+            refuse_inputs(&path, &inputs).map_err(|e| e.to_string())?;
             write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
             let translated = rows.iter().filter(|r| !r.translation.is_empty()).count();
             println!(
@@ -99,6 +121,9 @@ pub fn run(command: TranslationsCommand) -> Result<ExitCode, String> {
                 path.display(),
                 rows.len()
             );
+            if let (Some(kept), Some(old)) = (kept, &update) {
+                println!("kept {kept} translation(s) of {}", old.display());
+            }
         }
         None => std::io::stdout()
             .write_all(&bytes)

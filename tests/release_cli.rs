@@ -693,7 +693,8 @@ fn the_workbook_opens_with_calamine_and_its_rows_match_the_package() {
                 "Option sets",
                 "Program rules",
                 "Rule variables",
-                "User groups"
+                "User groups",
+                "Program indicators"
             ]
         );
 
@@ -708,6 +709,7 @@ fn the_workbook_opens_with_calamine_and_its_rows_match_the_package() {
             ("Program rules", "programRules"),
             ("Rule variables", "programRuleVariables"),
             ("User groups", "userGroups"),
+            ("Program indicators", "programIndicators"),
         ] {
             let rows = sheet(&mut workbook, sheet_name);
             let uids = column(&rows, "UID");

@@ -695,6 +695,82 @@ fn canreg() {
     });
 }
 
+/// A program indicator of the fixture's program reading its topography field.
+fn indicator(v: &Value, expression: &str, filter: &str, boundary: &str) -> Value {
+    let program = v["programs"][0]["id"].as_str().unwrap().to_string();
+    let stage = v["programStages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["programStageDataElements"]
+                .to_string()
+                .contains(TOPOGRAPHY_DE)
+        })
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fill = |t: &str| t.replace("STAGE", &stage);
+    let mut translations = fr("Mutation indicator").as_array().unwrap().clone();
+    translations
+        .extend(["fr", "es"].map(|l| json!({"locale": l, "property": "SHORT_NAME", "value": l})));
+    json!({"id": "PiMutation1", "name": "Mutation indicator", "shortName": "Mutation indicator",
+        "code": "PI_MUTATION", "program": {"id": program}, "analyticsType": "EVENT",
+        "expression": fill(expression), "filter": fill(filter),
+        "translations": translations,
+        "analyticsPeriodBoundaries": [{"id": "PiBoundary1",
+            "analyticsPeriodBoundaryType": "AFTER_START_OF_REPORTING_PERIOD",
+            "boundaryTarget": fill(boundary)}]})
+}
+
+#[test]
+fn indicators() {
+    let good = format!("#{{STAGE.{TOPOGRAPHY_DE}}} == 809");
+    let add = |expression: String, filter: String, boundary: &'static str| {
+        move |v: &mut Value| {
+            let pi = indicator(v, &expression, &filter, boundary);
+            push(v, "programIndicators", pi);
+        }
+    };
+    // The valid indicator itself adds no finding.
+    assert_eq!(
+        report(
+            {
+                let mut v = valid();
+                add("V{event_count}".into(), good.clone(), "EVENT_DATE")(&mut v);
+                v
+            },
+            &Options::default()
+        ),
+        Vec::<&str>::new()
+    );
+    only(
+        "CR1301",
+        add("d2:count(".into(), good.clone(), "EVENT_DATE"),
+    );
+    only(
+        "CR1302",
+        add(
+            "V{event_count}".into(),
+            "V{enrollment_date} >".into(),
+            "EVENT_DATE",
+        ),
+    );
+    only(
+        "CR1303",
+        add(
+            "V{event_count}".into(),
+            format!("#{{STAGE.{SEX_TEA}}} == 1"),
+            "EVENT_DATE",
+        ),
+    );
+    only(
+        "CR1304",
+        add("V{event_count}".into(), good.clone(), "#{STAGE.x})"),
+    );
+}
+
 /// Every registered check has a mutation test above.
 #[test]
 fn every_check_is_mutation_tested() {

@@ -8,6 +8,7 @@ pub mod address;
 mod error;
 pub mod identifiers;
 mod identity;
+pub mod indicators;
 pub mod languages;
 mod options;
 pub mod patient_id;
@@ -36,6 +37,7 @@ pub fn apply(
     source_types::apply(package, config)?;
     patient_id::apply(package, config)?;
     identifiers::apply(package, config)?;
+    indicators::apply(package, config)?;
     // Last: remapping covers the objects the adaptations above created.
     access::apply(package, config)?;
     Ok(())

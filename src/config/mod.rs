@@ -10,6 +10,7 @@ pub mod areas;
 pub mod canreg5;
 mod error;
 pub mod identifiers;
+pub mod indicators;
 mod languages;
 pub mod patient_id;
 pub mod schema;
@@ -56,6 +57,8 @@ pub struct CountryConfig {
     /// The registry's CanReg5 system definition and dictionaries, checked against the build.
     #[serde(default)]
     pub canreg5: Option<canreg5::Canreg5Config>,
+    #[serde(default)]
+    pub indicators: Option<indicators::IndicatorsConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

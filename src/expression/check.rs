@@ -6,7 +6,8 @@
 use super::ast::{BinaryOp, Expr, ExprKind, Span, UnaryOp};
 use super::functions;
 use super::lexer::decode_string;
-use super::parser::parse;
+use super::mode::Mode;
+use super::parser::parse_in;
 use super::store::ItemStore;
 use super::types::ValueType;
 
@@ -19,6 +20,23 @@ pub enum ExpressionKind {
     /// A program rule action `data` (engine `validateDataFieldExpression`, mode
     /// RULE_ENGINE_ACTION): BOOLEAN, STRING, NUMBER or DATE.
     Data,
+    /// A program indicator `expression` (PROGRAM_INDICATOR_EXPRESSION): must be NUMBER.
+    IndicatorExpression,
+    /// A program indicator `filter`: must be BOOLEAN (the library has no filter mode; it is
+    /// the same language with a boolean result, as `if(filter, 1, 0)` checks it).
+    IndicatorFilter,
+}
+
+impl ExpressionKind {
+    /// The language this kind of expression is written in (core's dialect for indicators).
+    pub fn default_mode(self) -> Mode {
+        match self {
+            ExpressionKind::Condition | ExpressionKind::Data => Mode::RuleEngine,
+            ExpressionKind::IndicatorExpression | ExpressionKind::IndicatorFilter => {
+                Mode::INDICATOR
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,9 +80,30 @@ pub mod codes {
     pub const SAME_TYPE: &str = "E_SAME_TYPE";
 }
 
-/// Checks an expression as the DHIS2 rule engine's validation does. Empty result = valid.
+/// Checks an expression as the DHIS2 rule engine's validation does (program indicators: as
+/// DHIS2 core's analytics parser does). Empty result = valid.
 pub fn check(expr: &str, kind: ExpressionKind, store: &ItemStore) -> Vec<Diagnostic> {
-    let root = match parse(expr) {
+    check_in(expr, kind, kind.default_mode(), store)
+}
+
+/// [`check`] in an explicit language (e.g. the expression library's own indicator dialect).
+pub fn check_in(
+    expr: &str,
+    kind: ExpressionKind,
+    mode: Mode,
+    store: &ItemStore,
+) -> Vec<Diagnostic> {
+    if kind == ExpressionKind::IndicatorFilter
+        && let Some(at) = unclosed_comment(expr)
+    {
+        return vec![Diagnostic {
+            code: codes::SYNTAX,
+            message: "unclosed comment: `/*` without `*/` swallows the rest of the filter".into(),
+            span: Span::new(at, expr.len()),
+            severity: Severity::Error,
+        }];
+    }
+    let root = match parse_in(expr, mode) {
         Ok(root) => root,
         Err(e) => {
             return vec![Diagnostic {
@@ -75,13 +114,23 @@ pub fn check(expr: &str, kind: ExpressionKind, store: &ItemStore) -> Vec<Diagnos
             }];
         }
     };
-    check_parsed(&root, kind, store)
+    check_parsed_in(&root, kind, mode, store)
 }
 
 /// [`check`] on an already parsed expression.
 pub fn check_parsed(root: &Expr, kind: ExpressionKind, store: &ItemStore) -> Vec<Diagnostic> {
+    check_parsed_in(root, kind, kind.default_mode(), store)
+}
+
+fn check_parsed_in(
+    root: &Expr,
+    kind: ExpressionKind,
+    mode: Mode,
+    store: &ItemStore,
+) -> Vec<Diagnostic> {
     let mut c = Checker {
         store,
+        mode,
         out: Vec::new(),
     };
     c.visit(root);
@@ -94,8 +143,18 @@ pub fn check_parsed(root: &Expr, kind: ExpressionKind, store: &ItemStore) -> Vec
             ValueType::Number,
             ValueType::Date,
         ],
+        ExpressionKind::IndicatorExpression => &[ValueType::Number],
+        // A filter is typed as `if`'s condition: any value that converts to a boolean.
+        ExpressionKind::IndicatorFilter => {
+            c.operand(ValueType::Boolean, root, root.span, "the filter", "result");
+            &[]
+        }
     };
-    if actual != ValueType::Mixed && actual != ValueType::Same && !allowed.contains(&actual) {
+    if !allowed.is_empty()
+        && actual != ValueType::Mixed
+        && actual != ValueType::Same
+        && !allowed.contains(&actual)
+    {
         let names: Vec<_> = allowed.iter().map(|t| t.name()).collect();
         c.push(
             codes::RESULT_TYPE,
@@ -108,12 +167,40 @@ pub fn check_parsed(root: &Expr, kind: ExpressionKind, store: &ItemStore) -> Vec
             ),
         );
     }
-    c.existence(root);
+    // Indicator mode has no item store: names are resolved by analytics, not the parser.
+    if !mode.is_indicator() {
+        c.existence(root);
+    }
     c.out
+}
+
+/// The offset of a `/*` outside string literals that no `*/` closes. Legal at the very end of
+/// an expression, but DHIS2 embeds a filter in a larger expression, where it swallows the rest.
+fn unclosed_comment(expr: &str) -> Option<usize> {
+    let b = expr.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match expr[i + 2..].find("*/") {
+                Some(end) => i += 2 + end + 2,
+                None => return Some(i),
+            },
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 struct Checker<'s> {
     store: &'s ItemStore,
+    mode: Mode,
     out: Vec<Diagnostic>,
 }
 
@@ -141,7 +228,7 @@ impl Checker<'_> {
             },
             ExprKind::Binary { op, .. } => binary_result(*op),
             ExprKind::Call { name, args, .. } => {
-                let f = functions::lookup(name).expect("parsed functions exist");
+                let f = functions::lookup_in(self.mode, name).expect("parsed functions exist");
                 if f.returns != ValueType::Same {
                     return f.returns;
                 }
@@ -150,6 +237,8 @@ impl Checker<'_> {
                     .map(|a| self.type_of(a))
                     .unwrap_or(ValueType::Mixed)
             }
+            // Indicator mode knows no variable types: analytics resolves them in SQL.
+            ExprKind::Variable { .. } if self.mode.is_indicator() => ValueType::Mixed,
             ExprKind::Variable { name, .. } => self
                 .store
                 .get(name)
@@ -178,7 +267,7 @@ impl Checker<'_> {
                 self.operand(expected, right, e.span, &what, "right operand");
             }
             ExprKind::Call { name, args, .. } => {
-                let f = functions::lookup(name).expect("parsed functions exist");
+                let f = functions::lookup_in(self.mode, name).expect("parsed functions exist");
                 let what = format!("function `{name}`");
                 for (i, a) in args.iter().enumerate() {
                     let ord = format!("{}. argument", i + 1);

@@ -3,6 +3,7 @@
 //! Only these names parse in program-rule conditions and action data; anything else
 //! (`d2:inUserGroup`, `d2:minutesBetween`, `if`, `contains`, ...) is "Unknown function".
 
+use super::mode::Mode;
 use super::types::ValueType;
 use super::types::ValueType::{
     Boolean as B, Date as D, Mixed as M, Number as N, Same as S, String as T,
@@ -19,6 +20,10 @@ pub enum ParamKind {
     StringLiteral,
     /// An integer literal with optional sign (`d2:round`'s precision).
     Integer,
+    /// A UID, quoted or not (`d2:relationshipCount`'s relationship type).
+    QuotedUid,
+    /// A date expression; in DHIS2 core's program-indicator dialect also `PS_EVENTDATE:uid`.
+    CompareDate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +172,14 @@ pub static FUNCTIONS: &[Function] = &[
 /// Looks a function up by its full name (case-sensitive, with the `d2:` prefix).
 pub fn lookup(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// Looks a function up in the function table of `mode`.
+pub fn lookup_in(mode: Mode, name: &str) -> Option<&'static Function> {
+    match mode {
+        Mode::RuleEngine => lookup(name),
+        Mode::ProgramIndicator(_) => super::indicator_functions::lookup(name),
+    }
 }
 
 #[cfg(test)]

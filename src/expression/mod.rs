@@ -10,7 +10,9 @@
 mod ast;
 mod check;
 mod functions;
+mod indicator_functions;
 mod lexer;
+mod mode;
 mod parser;
 mod store;
 mod types;
@@ -18,10 +20,12 @@ mod types;
 use std::collections::BTreeSet;
 
 pub use ast::{BinaryOp, Expr, ExprKind, ItemSigil, Span, UnaryOp, VarSigil};
-pub use check::{Diagnostic, ExpressionKind, Severity, check, check_parsed, codes};
+pub use check::{Diagnostic, ExpressionKind, Severity, check, check_in, check_parsed, codes};
 pub use functions::{FUNCTIONS, Function, Param, ParamKind};
+pub use indicator_functions::INDICATOR_FUNCTIONS;
 pub use lexer::decode_string;
-pub use parser::{PROGRAM_VARIABLES, ParseError, ParseErrorKind, parse};
+pub use mode::{Dialect, Mode};
+pub use parser::{PROGRAM_VARIABLES, ParseError, ParseErrorKind, parse, parse_in};
 pub use store::{ENVIRONMENT_VARIABLES, ItemStore, ItemType};
 pub use types::ValueType;
 

@@ -5,6 +5,7 @@
 use super::ast::{BinaryOp, Expr, ExprKind, ItemSigil, Span, UnaryOp, VarSigil};
 use super::functions::{self, Function, ParamKind};
 use super::lexer::{self, Cursor, LexError};
+use super::mode::Mode;
 
 /// Why an expression does not parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,9 +105,15 @@ const NAMED_VALUES: [&str; 3] = ["days", "periodInYear", "yearlyPeriodCount"];
 
 /// Parses a program-rule expression (condition or action data).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    parse_in(src, Mode::RuleEngine)
+}
+
+/// Parses an expression of the given language.
+pub fn parse_in(src: &str, mode: Mode) -> Result<Expr, ParseError> {
     let mut p = Parser {
         src,
         c: Cursor::new(src),
+        mode,
     };
     p.expr(true)
 }
@@ -120,6 +127,7 @@ enum Item {
 struct Parser<'a> {
     src: &'a str,
     c: Cursor<'a>,
+    mode: Mode,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -146,6 +154,9 @@ impl<'a> Parser<'a> {
         let mut items = Vec::new();
         loop {
             self.operand(&mut items)?;
+            if self.mode.is_indicator() {
+                self.dot_fragments()?;
+            }
             if self.c.peek() == b'.' && lexer::is_letter(self.c.peek_at(1)) {
                 self.c.bump(1);
                 let (s, e) = self.c.scan_name()?;
@@ -289,10 +300,41 @@ impl<'a> Parser<'a> {
         Ok(e)
     }
 
+    /// Program-indicator mode: `.name(...)` after an operand. The library looks the name up
+    /// among the mode's fragments: `stageOffset(n)` is a modifier of the data items before it,
+    /// any other fragment (`.if(..)`, `.V{..}`) is parsed and then dropped from the tree. Neither
+    /// changes a type, so both are checked for syntax only.
+    fn dot_fragments(&mut self) -> PResult<()> {
+        while self.c.peek() == b'.' && lexer::is_letter(self.c.peek_at(1)) {
+            self.c.bump(1);
+            let s = self.c.pos;
+            let r = self.c.scan_name()?;
+            if self.text(r) == "stageOffset" {
+                self.c.expect(b'(')?;
+                self.c.skip_ws();
+                if self.c.peek() == b')' {
+                    return self.syntax("Expected more arguments: INTEGER");
+                }
+                self.c.scan_integer()?;
+                self.c.skip_ws();
+                self.c.expect(b')')?;
+            } else {
+                self.named_from(s, r)?;
+            }
+            self.c.skip_ws();
+        }
+        Ok(())
+    }
+
     /// A named fragment: `#{..}`, `A{..}`, `C{..}`, `V{..}`, `true`/`false`/`null`, `d2:..(..)`.
     fn named(&mut self) -> PResult<Expr> {
         let s = self.c.pos;
         let r = self.c.scan_name()?;
+        self.named_from(s, r)
+    }
+
+    /// [`Self::named`] once the name `r`, starting at `s`, is scanned.
+    fn named_from(&mut self, s: usize, r: (usize, usize)) -> PResult<Expr> {
         let name = self.text(r);
         match name {
             "#" => self.item_body(s, VarSigil::Hash, ItemSigil::Hash),
@@ -343,7 +385,7 @@ impl<'a> Parser<'a> {
                 Span::new(s, self.c.pos),
             )),
             "null" => Ok(Expr::new(ExprKind::Null, Span::new(s, self.c.pos))),
-            _ => match functions::lookup(name) {
+            _ => match functions::lookup_in(self.mode, name) {
                 Some(f) => self.call(f, Span::new(r.0, r.1)),
                 None => Err(ParseError::new(
                     ParseErrorKind::UnknownFunction,
@@ -439,6 +481,16 @@ impl<'a> Parser<'a> {
                         Span::new(r.0, r.1),
                     )
                 }
+                ParamKind::QuotedUid => self.quoted_uid()?,
+                ParamKind::CompareDate => {
+                    if self.mode.accepts_event_date_tag() && self.c.starts_with("PS_EVENTDATE:") {
+                        let arg = self.data_item_arg()?;
+                        self.c.skip_ws();
+                        arg
+                    } else {
+                        self.expr(false)?
+                    }
+                }
             };
             args.push(arg);
             i += 1;
@@ -464,6 +516,26 @@ impl<'a> Parser<'a> {
             },
             Span::new(name_span.start, self.c.pos),
         )
+    }
+
+    /// A UID with optional matching quotes (`d2:relationshipCount('uid')`), or `*`.
+    fn quoted_uid(&mut self) -> PResult<Expr> {
+        let s = self.c.pos;
+        let quote = self.c.peek();
+        let quoted = matches!(quote, b'\'' | b'"') && !self.c.at_end();
+        if quoted {
+            self.c.bump(1);
+        }
+        let u = self.c.scan_uid()?;
+        if quoted {
+            self.c.expect(quote)?;
+        }
+        Ok(Expr::new(
+            ExprKind::Str {
+                raw: self.text(u).to_string(),
+            },
+            Span::new(s, self.c.pos),
+        ))
     }
 
     /// A data-item argument (`d2:hasValue(...)` etc.).

@@ -258,7 +258,11 @@ fn translations(built: &Built, dir: &Path) -> Translations {
         .iter()
         .flat_map(|(path, report)| {
             let file = relative_path(path, dir);
-            report.stale.iter().map(move |p| format!("{file}: {p}"))
+            report
+                .stale
+                .iter()
+                .chain(&report.removed)
+                .map(move |p| format!("{file}: {p}"))
         })
         .collect();
     Translations { locales, stale }

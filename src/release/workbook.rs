@@ -124,6 +124,7 @@ pub fn reference_sheets(package: &Package) -> Vec<Sheet> {
         rules_sheet(package, &names),
         variables_sheet(package, &names),
         user_groups_sheet(package),
+        indicators_sheet(package, &names),
     ]
 }
 
@@ -719,6 +720,84 @@ fn user_groups_sheet(package: &Package) -> Sheet {
 }
 
 /// The header's `lastUpdated` (`20260617T000000`) as the document's creation time.
+/// Program indicators, their expression and filter with every UID item read as names.
+fn indicators_sheet(package: &Package, names: &RuleNames) -> Sheet {
+    let readable = |expr: &str| -> String {
+        let mut out = String::new();
+        let mut rest = expr;
+        while let Some(i) = rest.find(['#', 'A']) {
+            let (head, tail) = rest.split_at(i);
+            out.push_str(head);
+            let body = tail.get(2..).and_then(|b| b.split_once('}'));
+            match body {
+                Some((ids, after)) if tail[1..].starts_with('{') => {
+                    let words: Vec<String> = ids.split('.').map(|id| names.name_of(id)).collect();
+                    out.push_str(&format!("{}{{{}}}", &tail[..1], words.join(" / ")));
+                    rest = after;
+                }
+                _ => {
+                    out.push_str(&tail[..1]);
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    };
+    let rows = by_name(objects(package, "programIndicators"))
+        .into_iter()
+        .map(|pi| {
+            let boundaries: Vec<String> = pi
+                .get("analyticsPeriodBoundaries")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|b| {
+                    format!(
+                        "{} {}",
+                        b.get("analyticsPeriodBoundaryType")
+                            .and_then(Value::as_str)
+                            .unwrap_or(""),
+                        readable(
+                            b.get("boundaryTarget")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                        )
+                    )
+                })
+                .collect();
+            vec![
+                Cell::text(object_name(pi).unwrap_or("")),
+                Cell::text(text(pi, "code")),
+                Cell::text(id(pi)),
+                Cell::text(text(pi, "analyticsType")),
+                Cell::text(text(pi, "aggregationType")),
+                Cell::text(readable(text(pi, "expression"))),
+                Cell::text(readable(text(pi, "filter"))),
+                Cell::text(boundaries.join("; ")),
+                Cell::text(text(pi, "expression")),
+                Cell::text(text(pi, "filter")),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "Program indicators",
+        columns: vec![
+            ("Indicator", 36.0),
+            ("Code", 24.0),
+            ("UID", 14.0),
+            ("Analytics", 12.0),
+            ("Aggregation", 12.0),
+            ("Expression (names)", 50.0),
+            ("Filter (names)", 60.0),
+            ("Period boundaries", 40.0),
+            ("Expression", 40.0),
+            ("Filter", 50.0),
+        ],
+        rows,
+    }
+}
+
 fn creation_time(package: &Package) -> Result<ExcelDateTime, XlsxError> {
     let stamp = package.header.last_updated().unwrap_or("");
     let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();

@@ -44,12 +44,21 @@ pub struct Count {
     pub total: usize,
 }
 
-/// Percentage with one decimal, rounded down so that 99.96 % never shows as 100.0 %.
-fn percent(translated: usize, total: usize) -> f64 {
+/// Percentage with one decimal, rounded to the nearest tenth (half up: 13/15 is 86.7), except that
+/// an incomplete locale never shows 100.0 (1999/2000 is 99.9) and a started one never 0.0.
+pub fn percent(translated: usize, total: usize) -> f64 {
     if total == 0 {
         return 100.0;
     }
-    ((translated as u128 * 1000) / total as u128) as f64 / 10.0
+    let (translated, total) = (translated as u128, total as u128);
+    let mut tenths = (translated * 2000 + total) / (2 * total);
+    if translated < total {
+        tenths = tenths.min(999);
+    }
+    if translated > 0 {
+        tenths = tenths.max(1);
+    }
+    tenths as f64 / 10.0
 }
 
 /// The completeness of `package` for each of `locales` (sorted, deduplicated).
@@ -190,11 +199,27 @@ mod tests {
     }
 
     #[test]
-    fn percentages_round_down() {
+    fn percentages_round_to_nearest_but_never_claim_complete() {
         assert_eq!(percent(0, 0), 100.0);
         assert_eq!(percent(1, 3), 33.3);
-        assert_eq!(percent(2, 3), 66.6);
+        assert_eq!(percent(2, 3), 66.7);
+        assert_eq!(percent(13, 15), 86.7);
+        assert_eq!(percent(1, 8), 12.5, "half up");
+        assert_eq!(percent(1999, 2000), 99.9);
         assert_eq!(percent(9999, 10000), 99.9);
         assert_eq!(percent(5, 5), 100.0);
+        assert_eq!(percent(0, 5), 0.0);
+        assert_eq!(percent(1, 2001), 0.1, "started is not 0.0");
+        for total in 1..400 {
+            for translated in 0..=total {
+                let p = percent(translated, total);
+                let exact = translated as f64 * 100.0 / total as f64;
+                assert!(
+                    (p - exact).abs() <= 0.05 + 1e-9 || p == 99.9 || p == 0.1,
+                    "{translated}/{total}"
+                );
+                assert_eq!(p == 100.0, translated == total, "{translated}/{total}");
+            }
+        }
     }
 }

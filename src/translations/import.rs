@@ -1,10 +1,12 @@
 //! Rows of a translation file into the objects' `translations`.
 //!
-//! Every row is checked before anything changes: an unknown UID or property, a type that does not
+//! Every row is checked before anything changes: an empty UID, an unknown property, a type that does not
 //! match the UID, two rows for one (UID, property), or a translated short name over 50 characters
 //! fail the whole file with every problem listed by row. A row whose source text is no longer the
 //! object's text is *stale*: it was translated from words the package no longer has, so it is
-//! reported and not applied (the caller decides whether stale rows fail the build).
+//! reported and not applied (the caller decides whether stale rows fail the build). A row for an
+//! object the package no longer has is never fatal: ignored (with a note) when its translation is
+//! empty, reported like a stale row when it is filled.
 
 use super::error::{RowProblem, TranslationError};
 use super::sheet::NumberedRow;
@@ -26,6 +28,10 @@ pub struct ImportReport {
     pub untranslated: usize,
     /// Rows translated from a source text the object no longer has; not applied.
     pub stale: Vec<RowProblem>,
+    /// Translated rows for objects the package no longer has; not applied, reported like stale rows.
+    pub removed: Vec<RowProblem>,
+    /// Where the rows for objects the package no longer has, with no translation, stand; ignored.
+    pub removed_empty: Vec<String>,
 }
 
 /// Applies the rows of `path` (already read) for `locale` to `package`.
@@ -63,10 +69,20 @@ pub fn import(
             continue;
         }
         let Some(kind) = index.get(&row.uid) else {
-            problem(format!(
-                "no object has the UID `{}` in this package: it was removed or mistyped; delete the row or export the sheet again",
-                row.uid
-            ));
+            // The object was removed (an area dropped, a source type renamed): an empty row is
+            // noise, a filled one is a translation that has lost its text, like a stale row.
+            if row.translation.trim().is_empty() {
+                report.removed_empty.push(numbered.place.clone());
+            } else {
+                report.removed.push(RowProblem {
+                    place: numbered.place.clone(),
+                    message: format!(
+                        "removed: no {} has the UID `{}` in this package any more (removed, or the UID was mistyped), so its translation is not used; delete the row, or write a fresh sheet that keeps every other translation (crtk translations export --update THIS-FILE)",
+                        if row.object_type.trim().is_empty() { "object" } else { row.object_type.trim() },
+                        row.uid
+                    ),
+                });
+            }
             continue;
         };
         let Some(ty) = by_kind(kind) else {

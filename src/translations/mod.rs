@@ -8,6 +8,7 @@
 //! translated from, so a translation of words the package no longer has is caught as stale instead
 //! of silently showing outdated text.
 
+mod base_sheets;
 mod completeness;
 mod error;
 mod import;
@@ -15,13 +16,18 @@ mod locale;
 mod sheet;
 mod texts;
 pub mod translatable;
+mod update;
 
+pub use base_sheets::{BASE_SHEET_SOURCE_LOCALE, base_sheet, base_sheet_locales, base_sheet_name};
 pub use completeness::{Completeness, Count, LocaleCompleteness, TypeCompleteness, completeness};
 pub use error::{RowProblem, TranslationError};
 pub use import::{ImportReport, import, set_translation};
 pub use locale::check_locale;
-pub use sheet::{NumberedRow, SheetFormat, TranslationRow, header, read, to_csv, to_xlsx};
+pub use sheet::{
+    NumberedRow, SheetFormat, TranslationRow, header, read, read_bytes, to_csv, to_xlsx,
+};
 pub use texts::{ENGLISH_CODE_LISTS, Text, language_neutral, texts, translation_of};
+pub use update::{CarryOver, carry_over};
 
 use crate::package::Package;
 

@@ -204,18 +204,34 @@ pub fn read(
     };
     let bytes = std::fs::read(path)
         .map_err(|e| file_error(format!("cannot read the translation file: {e}")))?;
+    read_bytes(path, format, &bytes, default, locale)
+}
+
+/// Reads the bytes of a translation file in `format` (`path` names it in errors); used for files
+/// on disk and for the sheets compiled into crtk.
+pub fn read_bytes(
+    path: &Path,
+    format: SheetFormat,
+    bytes: &[u8],
+    default: &str,
+    locale: &str,
+) -> Result<Vec<NumberedRow>, TranslationError> {
+    let file_error = |message: String| TranslationError::File {
+        path: path.to_path_buf(),
+        message,
+    };
     match format {
         SheetFormat::Xlsx => {
-            let table = xlsx_table(&bytes).map_err(file_error)?;
+            let table = xlsx_table(bytes).map_err(file_error)?;
             from_table(path, table, default, locale)
         }
         SheetFormat::Csv => {
-            let text = decode_utf8(&bytes).map_err(file_error)?;
+            let text = decode_utf8(bytes).map_err(file_error)?;
             let table = csv_table(text).map_err(file_error)?;
             from_table(path, table, default, locale)
         }
         SheetFormat::Yaml => {
-            let text = decode_utf8(&bytes).map_err(file_error)?;
+            let text = decode_utf8(bytes).map_err(file_error)?;
             from_yaml(path, text)
         }
     }

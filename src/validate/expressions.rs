@@ -175,7 +175,7 @@ pub(super) fn run(ctx: &mut Ctx) {
 }
 
 /// Checks one expression; returns the names it uses.
-fn check_expression(
+pub(super) fn check_expression(
     ctx: &mut Ctx,
     kind: &str,
     object: &Map<String, Value>,
@@ -184,15 +184,13 @@ fn check_expression(
     expression_kind: ExpressionKind,
     store: &ItemStore,
 ) -> FastSet<String> {
-    let code = match expression_kind {
-        ExpressionKind::Condition => "CR601",
-        ExpressionKind::Data => "CR602",
+    let (code, what, checker) = match expression_kind {
+        ExpressionKind::Condition => ("CR601", "condition", "the rule engine"),
+        ExpressionKind::Data => ("CR602", "action data", "the rule engine"),
+        ExpressionKind::IndicatorExpression => ("CR1301", "expression", "DHIS2 analytics"),
+        ExpressionKind::IndicatorFilter => ("CR1302", "filter", "DHIS2 analytics"),
     };
-    let what = match expression_kind {
-        ExpressionKind::Condition => "condition",
-        ExpressionKind::Data => "action data",
-    };
-    let root = match expression::parse(text) {
+    let root = match expression::parse_in(text, expression_kind.default_mode()) {
         Ok(root) => root,
         Err(e) => {
             ctx.report(
@@ -224,7 +222,7 @@ fn check_expression(
             object,
             path.clone(),
             format!(
-                "the rule engine rejects {what} `{}`: {} at character {} [{}]{more}",
+                "{checker} rejects {what} `{}`: {} at character {} [{}]{more}",
                 snippet(text),
                 first.message,
                 first.span.start,

@@ -11,6 +11,7 @@ mod expressions;
 mod fast;
 pub mod finding;
 mod hygiene;
+mod indicators;
 mod option_sets;
 mod program_rules;
 mod references;
@@ -49,6 +50,9 @@ pub struct Options {
     pub canreg_codes: BTreeMap<String, (String, BTreeSet<String>)>,
     /// Address option sets and the CanReg5 length their codes must fit.
     pub address: Option<AddressRule>,
+    /// The locales the country chose (config `languages.locales`): CR703 reports these only,
+    /// even when no text is translated yet. `None`: every locale the package carries.
+    pub locales: Option<Vec<String>>,
 }
 
 /// CanReg5's address variable length, applied to the codes of some option sets.
@@ -73,13 +77,14 @@ pub fn validate(package: &Package, options: &Options, source: &str) -> Report {
     let timing = std::env::var_os("CRTK_VALIDATE_TIMING").is_some();
     let start = std::time::Instant::now();
     let mut ctx = Ctx::new(package, options);
-    let families: [(&str, Family); 9] = [
+    let families: [(&str, Family); 10] = [
         ("structure", structure::run),
         ("references", references::run),
         ("option_sets", option_sets::run),
         ("text_pattern", text_pattern::run),
         ("program_rules", program_rules::run),
         ("expressions", expressions::run),
+        ("indicators", indicators::run),
         ("translations", translations::run),
         ("hygiene", hygiene::run),
         ("canreg", canreg::run),

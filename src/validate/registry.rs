@@ -503,7 +503,7 @@ pub const CHECKS: &[Check] = &[
         W,
         "translations",
         "Locale translates only part of the package",
-        "crtk: untranslated texts fall back to the default language at data entry (counted as `crtk translations` does; ICD-O-3 code lists apart)",
+        "crtk: untranslated texts fall back to the default language at data entry (counted as `crtk translations` does; ICD-O-3 code lists apart; a country build reports only the config's `languages.locales` when given)",
         "`fr` translates 212 of 286 texts (74.1%)",
     ),
     // hygiene
@@ -668,6 +668,39 @@ pub const CHECKS: &[Check] = &[
         "The package is not NCD_CR: the export app's mapping does not apply",
         "CanReg5 export app default mapping (program `AbPGPdlFWqc`)",
         "a country built on another tracker package as its base",
+    ),
+    // Program indicators
+    c(
+        "CR1301",
+        E,
+        "indicators",
+        "Program indicator expression DHIS2 analytics rejects",
+        "`@dhis2/expression-parser` PROGRAM_INDICATOR_EXPRESSION (number result), with DHIS2 core's `PS_EVENTDATE:` date arguments; DHIS2 parses it only when analytics runs",
+        "`d2:count(#{stage.element}) +` (incomplete), or `d2:hasValue(#{stage.element})` (not a number)",
+    ),
+    c(
+        "CR1302",
+        E,
+        "indicators",
+        "Program indicator filter DHIS2 analytics rejects",
+        "as CR1301, the filter typed as a boolean (the condition of `if`)",
+        "`V{enrollment_date} > ` or `d2:daysBetween(V{enrollment_date})`",
+    ),
+    c(
+        "CR1303",
+        E,
+        "indicators",
+        "Program indicator reads a data item its program does not have",
+        "analytics SQL for `#{stage.element}`, `A{attribute}`, `PS_EVENTDATE:stage` (unknown columns yield no value or a failed query)",
+        "`#{stage.element}` where the element is not in that stage, or `#{CR_AGE}` (a name, not UIDs)",
+    ),
+    c(
+        "CR1304",
+        E,
+        "indicators",
+        "Analytics period boundary with a target analytics does not know",
+        "dhis2-core `AnalyticsPeriodBoundary`: EVENT_DATE, ENROLLMENT_DATE, INCIDENT_DATE, or a `#{`, `A{` or `PS_EVENTDATE:` target in which its pattern is found",
+        "boundary target `#{CR_INCIDENCE_DATE}` (a code, not UIDs) or `SCHEDULED_DATE`",
     ),
 ];
 

@@ -44,6 +44,7 @@ pub fn validate_config(
             .external_ids
             .extend(access.org_units.iter().cloned());
     }
+    options.locales = config.languages.as_ref().and_then(|l| l.locales.clone());
     options.canreg_from_base(&built.base);
     // CanReg5's address variable holds the leaf code: the target field's option set.
     if let Some(address) = &config.address {

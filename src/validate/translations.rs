@@ -115,11 +115,15 @@ pub(super) fn run(ctx: &mut Ctx) {
     // Completeness as `crtk translations` counts it: the texts users see, without the ICD-O-3
     // code-list labels that stay English by design.
     let default_locale = package.header.locale().unwrap_or("en");
-    let locales: Vec<String> = used_locales
-        .into_iter()
-        .filter(|locale| *locale != default_locale)
-        .map(String::from)
-        .collect();
+    let locales: Vec<String> = match &ctx.options.locales {
+        // The country's choice: its locales are reported, the others are not its concern.
+        Some(chosen) => chosen.clone(),
+        None => used_locales
+            .into_iter()
+            .filter(|locale| *locale != default_locale)
+            .map(String::from)
+            .collect(),
+    };
     if locales.is_empty() {
         return;
     }
@@ -129,7 +133,7 @@ pub(super) fn run(ctx: &mut Ctx) {
                 "CR703",
                 String::new(),
                 format!(
-                    "locale `{}` translates {} of {} texts ({}%): untranslated texts show in the default language (`crtk translations export --locale {}` lists them)",
+                    "locale `{}` translates {} of {} texts ({:.1}%): untranslated texts show in the default language (`crtk translations export --locale {}` lists them)",
                     locale.locale, locale.translated, locale.total, locale.percent, locale.locale
                 ),
             );

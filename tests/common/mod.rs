@@ -4,4 +4,5 @@
 #![allow(dead_code)]
 
 pub mod crtk;
+pub mod expression_parser;
 pub mod rule_engine;

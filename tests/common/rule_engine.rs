@@ -213,7 +213,7 @@ impl RuleEngine {
 }
 
 /// Panics unless `node --version` reports at least [`MIN_NODE_MAJOR`].
-fn check_node() {
+pub fn check_node() {
     let out = match Command::new("node").arg("--version").output() {
         Ok(out) => out,
         Err(e) if e.kind() == ErrorKind::NotFound => {
@@ -242,7 +242,7 @@ fn is_installed(dir: &Path) -> bool {
 }
 
 /// Runs `npm ci` in `dir` unless already done, holding a cross-process lock.
-fn ensure_installed(dir: &Path) {
+pub fn ensure_installed(dir: &Path) {
     if is_installed(dir) {
         return;
     }
