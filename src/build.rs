@@ -20,6 +20,8 @@ pub enum BuildError {
     Adapt(#[from] AdaptError),
     #[error(transparent)]
     Translations(#[from] TranslationError),
+    #[error(transparent)]
+    Canreg5(#[from] crate::canreg5::registry::RegistryError),
 }
 
 /// Choices made on the command line rather than in the config.
@@ -48,6 +50,8 @@ pub struct Built {
     pub config: LoadedConfig,
     /// The base before adaptation (validation compares CanReg5 codes with it).
     pub base: Package,
+    /// The registry's CanReg5 setup (`canreg5:`), checked against the build.
+    pub canreg5: Option<crate::canreg5::registry::Registry>,
 }
 
 impl Built {
@@ -60,6 +64,7 @@ impl Built {
 /// Builds the package a country config describes.
 pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildError> {
     let config = LoadedConfig::load(config_path)?;
+    let canreg5 = crate::canreg5::registry::Registry::load(&config)?;
     let base_path = options.base.clone().or_else(|| {
         config
             .config
@@ -96,5 +101,6 @@ pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildE
         languages,
         config,
         base: base.package,
+        canreg5,
     })
 }

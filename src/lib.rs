@@ -6,6 +6,7 @@
 pub mod adapt;
 pub mod base;
 pub mod build;
+pub mod canreg5;
 pub mod config;
 pub mod diff;
 pub mod expression;

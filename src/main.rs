@@ -13,6 +13,8 @@ use crtk::validate::{validate_config, validate_file};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+#[path = "cli/canreg5.rs"]
+mod canreg5_cli;
 mod translations_cli;
 use std::process::ExitCode;
 
@@ -99,6 +101,9 @@ enum Command {
     /// and the sharing owner is ignored (see docs/diff.md). Exit code 1 when --fail-on or
     /// --check-version finds the diff wanting.
     Diff(DiffArgs),
+    /// The CanReg5 side of a country: dictionaries for CanReg5 from the same config.
+    #[command(subcommand)]
+    Canreg5(canreg5_cli::Canreg5Command),
 }
 
 #[derive(clap::Args)]
@@ -181,6 +186,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Diff(args) => run_diff(args),
         Command::Translations(command) => translations_cli::run(command),
+        Command::Canreg5(command) => canreg5_cli::run(command),
         Command::Build {
             config,
             out,
@@ -238,8 +244,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Some(previous) => previous_diff(&previous, &built, &out)?,
                 None => Vec::new(),
             };
+            let (mapping_name, mapping) = crtk::canreg5::mapping_file(&built);
+            let mapping_target = out.join(mapping_name);
+            refuse_inputs(&mapping_target, &built.inputs).map_err(|e| e.to_string())?;
             write_atomic(&target, built.to_json().as_bytes()).map_err(|e| e.to_string())?;
             println!("wrote {}", target.display());
+            write_atomic(&mapping_target, mapping.as_bytes()).map_err(|e| e.to_string())?;
+            println!("wrote {}", mapping_target.display());
             for (path, text) in diffs {
                 write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())?;
                 println!("wrote {}", path.display());

@@ -169,14 +169,17 @@ fn same_inputs_same_bytes() {
     let (one, two) = (temp_dir("bytes-1"), temp_dir("bytes-2"));
     assert!(build(&config, &one).status.success());
     assert!(build(&config, &two).status.success());
+    // Every file written (the package and its CanReg5 field mapping), in name order.
     let read = |d: &Path| {
-        let f = std::fs::read_dir(d)
+        let mut files: Vec<_> = std::fs::read_dir(d)
             .unwrap()
-            .next()
-            .unwrap()
-            .unwrap()
-            .path();
-        std::fs::read(f).unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|f| std::fs::read(f).unwrap())
+            .collect::<Vec<_>>()
     };
     assert_eq!(read(&one), read(&two));
 }

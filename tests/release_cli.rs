@@ -156,8 +156,8 @@ fn two_builds_give_byte_identical_trees_whatever_the_jobs() {
     assert_eq!(two.status.code(), Some(0), "{}", text(&two.stderr));
     let first = tree(&scratch.path("one"));
     assert_eq!(first, tree(&scratch.path("two")));
-    // 3 countries x (package, workbook, notes) + the manifest.
-    assert_eq!(first.len(), 10, "{first:#?}");
+    // 3 countries x (package, CanReg5 field mapping, workbook, notes) + the manifest.
+    assert_eq!(first.len(), 13, "{first:#?}");
     for folder in ["NCD_CR_AA", "NCD_CR_BB", "HIV_CS_HV"] {
         assert!(
             first.keys().any(|k| k.starts_with(&format!("{folder}/"))),
@@ -220,7 +220,7 @@ fn two_builds_give_byte_identical_trees_whatever_the_jobs() {
     ]);
     assert_eq!(again.status.code(), Some(0));
     assert!(
-        text(&again.stdout).contains("0 written, 10 unchanged"),
+        text(&again.stdout).contains("0 written, 13 unchanged"),
         "{}",
         text(&again.stdout)
     );
@@ -244,7 +244,7 @@ fn check_fails_naming_every_stale_file() {
         "--check",
     ]);
     assert_eq!(fresh.status.code(), Some(0), "{}", text(&fresh.stderr));
-    assert!(text(&fresh.stdout).contains("is up to date (10 files)"));
+    assert!(text(&fresh.stdout).contains("is up to date (13 files)"));
     let files_before = tree(&scratch.path("dist"));
 
     // Corrupt one byte of one workbook.
@@ -322,7 +322,8 @@ fn a_failing_country_is_named_and_the_others_still_build() {
         .into_iter()
         .filter(|(k, _)| k.starts_with("NCD_CR_BR/"))
         .collect();
-    assert_eq!(br_files.len(), 3);
+    // package, CanReg5 field mapping, release notes, workbook
+    assert_eq!(br_files.len(), 4);
     scratch.write(
         "configs/broken.yaml",
         "country:\n  code: BR\n  name: Brokenland\npackge:\n  version: 1.0.1-br.1\n",
@@ -557,6 +558,7 @@ fn a_previous_release_gives_diffs_and_release_notes_with_its_changes() {
         roles,
         [
             "package",
+            "canreg5-mapping",
             "diff-markdown",
             "diff-json",
             "release-notes",

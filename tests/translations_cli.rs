@@ -91,7 +91,10 @@ fn built_package(dir: &Path) -> Value {
     let file = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p.to_string_lossy().ends_with(".canreg5-mapping.json")
+        })
         .expect("a package was written");
     serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
 }

@@ -66,6 +66,9 @@ fn shipped_base_and_example_have_no_errors() {
         .unwrap()
         .iter()
         .map(|f| f["code"].as_str().unwrap())
+        // CR914 (CanReg5 mapping does not apply) while the shipped base is not the official
+        // NCD_CR (issue 11 switches it); on the official base it is absent.
+        .filter(|c| *c != "CR914")
         .collect();
     assert_eq!(codes, ["CR604", "CR703"], "{report}");
     let (code, report) = json_report(&root().join("country-configs/example.yaml"));

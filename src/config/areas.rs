@@ -456,41 +456,20 @@ fn dictionary_entries(
     };
     let text = std::fs::read_to_string(file)
         .map_err(|e| err("file".into(), format!("cannot read: {e}")))?;
-    let mut found = Vec::new();
-    let mut current: Option<bool> = None;
-    let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let line = line.trim_end_matches('\r');
-        if let Some(header) = line.strip_prefix('#') {
-            let (id, name) = header.split_once('\t').unwrap_or((header, ""));
-            let name = name.trim_start_matches('-').trim();
-            let id_num: Option<u32> = id.trim().parse().ok();
-            found.push(format!("#{} {}", id.trim(), name));
-            let wanted = match &source.dictionary {
-                DictionaryRef::Id(n) => id_num == Some(*n),
-                DictionaryRef::Name(s) => name.eq_ignore_ascii_case(s),
-            };
-            if current == Some(true) && !wanted {
-                break;
-            }
-            current = Some(wanted);
-            continue;
-        }
-        if current != Some(true) {
-            continue;
-        }
-        if line.trim().is_empty() {
-            continue; // dictionaries are separated by blank lines
-        }
-        let Some((code, label)) = line.split_once('\t') else {
-            return Err(err(
-                format!("line {line_no}"),
-                "is not `code<TAB>label`: separate the code from the label with one tab".into(),
-            ));
-        };
-        rows.push((line_no, code.to_string(), label.to_string()));
-    }
+    // CanReg5's own format (CRLF, a tab after the label): crate::canreg5::dictionary_text.
+    let dictionaries = crate::canreg5::dictionary_text::parse(&text)
+        .map_err(|e| err(format!("line {}", e.line), e.message))?;
+    let found: Vec<String> = dictionaries.iter().map(|d| d.label()).collect();
+    let rows: Vec<(usize, String, String)> = dictionaries
+        .into_iter()
+        .find(|d| d.is(&source.dictionary))
+        .map(|d| {
+            d.rows
+                .into_iter()
+                .map(|r| (r.line, r.code, r.label))
+                .collect()
+        })
+        .unwrap_or_default();
     if rows.is_empty() {
         let wanted = match &source.dictionary {
             DictionaryRef::Id(n) => format!("#{n}"),

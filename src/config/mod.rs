@@ -7,6 +7,7 @@
 pub mod access;
 pub mod address;
 pub mod areas;
+pub mod canreg5;
 mod error;
 pub mod identifiers;
 pub mod indicators;
@@ -58,6 +59,9 @@ pub struct CountryConfig {
     /// The default language and the translation files (see `languages.rs`).
     #[serde(default)]
     pub languages: Option<Languages>,
+    /// The registry's CanReg5 system definition and dictionaries, checked against the build.
+    #[serde(default)]
+    pub canreg5: Option<canreg5::Canreg5Config>,
     #[serde(default)]
     pub indicators: Option<indicators::IndicatorsConfig>,
     /// Local customisation declared by name (issue 18): new fields, national names, custom
@@ -147,6 +151,9 @@ impl LoadedConfig {
             if let Some(csv) = field.option_set.as_ref().and_then(|s| s.csv.as_ref()) {
                 files.push(self.resolve(csv));
             }
+        }
+        if let Some(canreg5) = &self.config.canreg5 {
+            files.extend(canreg5.files().into_iter().map(|f| self.resolve(f)));
         }
         files
     }

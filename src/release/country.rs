@@ -134,6 +134,12 @@ pub fn build_country(
         "package",
         built.to_json().into_bytes(),
     ));
+    // The CanReg5 export app's field mapping for this package (src/canreg5/mapping.rs).
+    files.push((
+        crate::canreg5::mapping::file_name(package),
+        "canreg5-mapping",
+        crate::canreg5::mapping_for(&built).to_json().into_bytes(),
+    ));
     let comparison = previous_package
         .as_ref()
         .map(|old| super::changes::compare(old, package));

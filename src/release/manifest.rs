@@ -53,7 +53,7 @@ pub struct ManifestPackage {
 pub struct FileRecord {
     /// Outputs: relative to `dist/`. Inputs: relative to the configs folder.
     pub path: String,
-    /// `package`, `workbook`, `release-notes`, `diff-markdown`, `diff-json` for outputs;
+    /// `package`, `canreg5-mapping`, `workbook`, `release-notes`, `diff-markdown`, `diff-json` for outputs;
     /// `config`, `base`, `data`, `previous` for inputs.
     pub role: String,
     pub sha256: String,

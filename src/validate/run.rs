@@ -73,6 +73,8 @@ pub fn validate_config(
             });
         }
     }
-    let report = validate(&built.package, &options, &config_path.display().to_string());
+    let mut report = validate(&built.package, &options, &config_path.display().to_string());
+    // The export app's mapping and the registry's CanReg5 setup (src/canreg5/).
+    report.findings.extend(crate::canreg5::findings(&built));
     Ok((built, report))
 }

@@ -42,6 +42,8 @@ pub fn build_package(config: &Path, out: &Path) -> Value {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        // Beside the package: the CanReg5 export app's field mapping.
+        .filter(|p| !p.to_string_lossy().ends_with(".canreg5-mapping.json"))
         .collect();
     assert_eq!(written.len(), 1, "one package in {}", out.display());
     serde_json::from_str(&std::fs::read_to_string(&written[0]).unwrap()).unwrap()
