@@ -59,7 +59,11 @@ impl Built {
 
 /// Builds the package a country config describes.
 pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildError> {
-    let config = LoadedConfig::load(config_path)?;
+    build_loaded(LoadedConfig::load(config_path)?, options)
+}
+
+/// Builds from a config already loaded (and possibly amended, e.g. by `--target-remap-defaults`).
+pub fn build_loaded(config: LoadedConfig, options: &BuildOptions) -> Result<Built, BuildError> {
     let base_path = options.base.clone().or_else(|| {
         config
             .config

@@ -1,0 +1,3 @@
+//! One file per command (or per command option family) of the `crtk` binary.
+
+pub mod target;
