@@ -67,8 +67,9 @@ pub fn check(
     let mut handled: BTreeSet<String> = BTreeSet::new();
     defaults(package, target, &mut out, &mut handled);
     user_groups(package, target, &mut out, &mut handled);
-    same_uid(package, target, &mut out);
+    // Before same_uid: an option whose set is reused from the target is then the same object.
     uniqueness(package, target, &mut out, &handled);
+    same_uid(package, target, &mut out);
     if let Some(access) = access {
         org_units(access, target, &mut out);
     }
@@ -244,7 +245,7 @@ fn same_uid(package: &Package, target: &TargetIndex, out: &mut TargetCheck) {
                     .remap(id, &new, format!("new UID for {kind} {id} (CR1101)"), false);
                 continue;
             };
-            if let Some(reason) = different_object(kind, object, theirs) {
+            if let Some(reason) = different_object(kind, object, theirs, &out.fixes) {
                 plan.create += 1;
                 let new = fresh_uid(kind, id, taken);
                 out.findings.push(finding(
@@ -287,6 +288,7 @@ fn different_object(
     kind: &str,
     ours: &Map<String, Value>,
     theirs: &TargetObject,
+    fixes: &Fixes,
 ) -> Option<String> {
     if kind == "options"
         && let (Some(a), Some(b)) = (
@@ -296,6 +298,7 @@ fn different_object(
             theirs.option_set.as_deref(),
         )
         && a != b
+        && fixes.uid_remap.get(a).map(|(to, _)| to.as_str()) != Some(b)
     {
         return Some(format!("an option of option set `{b}`, ours is of `{a}`"));
     }
