@@ -735,7 +735,7 @@ fn gzip_zip_and_config_target() {
     assert_eq!(a["conflicts"], c["conflicts"]);
     assert_eq!(a["plan"], c["plan"]);
     // validate.target, relative to the config.
-    let cfg2 = config(&dir, &format!("{IDENTIFIER}"));
+    let cfg2 = config(&dir, IDENTIFIER);
     let text = std::fs::read_to_string(&cfg2)
         .unwrap()
         .replace("validate:\n", "validate:\n  target: metadata.zip\n");

@@ -114,7 +114,14 @@ fn defaults(
     out: &mut TargetCheck,
     handled: &mut BTreeSet<String>,
 ) {
-    let mut wanted: Vec<(&str, String, Option<(usize, &Map<String, Value>)>, &str)> = Vec::new();
+    // (type, our UID, our object and its index when shipped, the name the target's has)
+    type Wanted<'a> = (
+        &'a str,
+        String,
+        Option<(usize, &'a Map<String, Value>)>,
+        &'a str,
+    );
+    let mut wanted: Vec<Wanted> = Vec::new();
     for (kind, uid) in DEFAULTS {
         let shipped = objects(package, kind).find(|(_, o)| str_of(o, "name") == Some("default"));
         let ours = shipped
