@@ -49,6 +49,8 @@ pub struct TypePlan {
     pub create: usize,
     /// Objects the target has (same UID): the import overwrites them.
     pub update: usize,
+    /// The updated objects' ids, in package order.
+    pub updated: Vec<String>,
     /// Updated objects whose name changes: (id, target's name, package's name).
     pub renamed: Vec<(String, String, String)>,
     /// Updated objects whose sharing changes (public access or user groups).
@@ -269,6 +271,7 @@ fn same_uid(package: &Package, target: &TargetIndex, out: &mut TargetCheck) {
                 continue;
             }
             plan.update += 1;
+            plan.updated.push(id.to_string());
             let name = str_of(object, "name");
             if let (Some(ours), Some(old)) = (name, theirs.name.as_deref())
                 && ours != old

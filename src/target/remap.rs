@@ -109,20 +109,14 @@ impl NameFix {
     /// `{type: optionSet, code: CR_SEX, name: "CR - Sex (CR)"}`
     pub fn inline(&self) -> String {
         let mut parts = vec![format!("type: {}", self.kind)];
+        // Found by code; an object without one by its current name (`match_name`).
         match (&self.code, &self.match_name) {
             (Some(code), _) => parts.push(format!("code: {}", quote(code))),
-            (None, Some(name)) => parts.push(format!("name: {}", quote(name))),
+            (None, Some(name)) => parts.push(format!("match_name: {}", quote(name))),
             _ => {}
         }
-        // With a code the object is found by it and `name` is the new name; without one,
-        // `name` identifies it, so the new name is given as `name` only when a code identifies.
         if let Some(name) = &self.name {
-            let key = if self.code.is_some() {
-                "name"
-            } else {
-                "new_name"
-            };
-            parts.push(format!("{key}: {}", quote(name)));
+            parts.push(format!("name: {}", quote(name)));
         }
         if let Some(short) = &self.short_name {
             parts.push(format!("short_name: {}", quote(short)));
@@ -237,6 +231,35 @@ mod tests {
         let doc: Doc = serde_yaml::from_str(&yaml).unwrap();
         assert_eq!(doc.access.uid_remap["bjDvmb4bfuf"], "Cc12345abcd");
         assert_eq!(doc.access.user_groups["CR - Admin"], "Kk12345abcd");
+    }
+
+    #[test]
+    fn names_yaml_is_the_names_section_shape() {
+        let mut fixes = Fixes::default();
+        fixes.names.push(NameFix {
+            kind: "optionSet".into(),
+            code: Some("CR_SEX".into()),
+            match_name: None,
+            name: Some("CR - Sex (CR)".into()),
+            short_name: None,
+        });
+        fixes.names.push(NameFix {
+            kind: "dataElement".into(),
+            code: None,
+            match_name: Some("Age: \"years\"".into()),
+            name: None,
+            short_name: Some("Age (CR)".into()),
+        });
+        let doc: serde_yaml::Value = serde_yaml::from_str(&fixes.names_yaml()).unwrap();
+        let names = doc["names"].as_sequence().unwrap();
+        assert_eq!(names[0]["type"], "optionSet");
+        assert_eq!(names[0]["code"], "CR_SEX");
+        assert_eq!(names[0]["name"], "CR - Sex (CR)");
+        assert_eq!(names[1]["match_name"], "Age: \"years\"");
+        assert_eq!(names[1]["short_name"], "Age (CR)");
+        // The JSON form has the same keys.
+        let json = serde_json::to_value(&fixes.names).unwrap();
+        assert_eq!(json[1]["match_name"], "Age: \"years\"");
     }
 
     #[test]

@@ -223,6 +223,7 @@ fn to_json(check: &TargetCheck, s: &Subject) -> String {
                 json!({
                     "create": p.create,
                     "update": p.update,
+                    "updated": p.updated,
                     "renamed": p.renamed.iter().map(|(id, old, new)| json!({"id": id, "from": old, "to": new})).collect::<Vec<_>>(),
                     "sharing_changed": p.sharing_changed,
                     "option_lists": p.option_lists.iter().map(|(id, added, removed)| json!({"id": id, "added": added, "removed": removed})).collect::<Vec<_>>(),
