@@ -63,7 +63,11 @@ impl Built {
 
 /// Builds the package a country config describes.
 pub fn build(config_path: &Path, options: &BuildOptions) -> Result<Built, BuildError> {
-    let config = LoadedConfig::load(config_path)?;
+    build_loaded(LoadedConfig::load(config_path)?, options)
+}
+
+/// Builds from a config already loaded (and possibly amended, e.g. by `--target-remap-defaults`).
+pub fn build_loaded(config: LoadedConfig, options: &BuildOptions) -> Result<Built, BuildError> {
     let canreg5 = crate::canreg5::registry::Registry::load(&config)?;
     let base_path = options.base.clone().or_else(|| {
         config

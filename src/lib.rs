@@ -13,5 +13,6 @@ pub mod expression;
 pub mod output;
 pub mod package;
 pub mod release;
+pub mod target;
 pub mod translations;
 pub mod validate;

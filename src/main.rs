@@ -9,12 +9,10 @@ use crtk::build::BuildOptions;
 use crtk::output::{refuse_inputs, write_atomic};
 use crtk::release::{ReleaseOptions, build_all};
 use crtk::validate::render::{Format, render};
-use crtk::validate::{validate_config, validate_file};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-#[path = "cli/canreg5.rs"]
-mod canreg5_cli;
+mod cli;
 mod translations_cli;
 use std::process::ExitCode;
 
@@ -66,6 +64,8 @@ enum Command {
         #[arg(long)]
         strict: bool,
         #[command(flatten)]
+        target: TargetArgs,
+        #[command(flatten)]
         release: ReleaseArgs,
     },
     /// Translation sheets: export the texts to translate, with their current translations.
@@ -92,7 +92,13 @@ enum Command {
         /// For a config: build on this base package instead of the one the config names.
         #[arg(long, value_name = "FILE")]
         base: Option<PathBuf>,
+        #[command(flatten)]
+        target: TargetArgs,
     },
+    /// Installing into an existing instance: compare the build with the instance's metadata
+    /// export (conflicts, their fixes as config, what the import creates and updates).
+    #[command(subcommand)]
+    Target(cli::target::TargetCommand),
     /// Show what changed between two packages, in DHIS2 terms.
     ///
     /// OLD and NEW are each a package JSON or a country config (YAML, built in memory). Objects
@@ -103,7 +109,7 @@ enum Command {
     Diff(DiffArgs),
     /// The CanReg5 side of a country: dictionaries for CanReg5 from the same config.
     #[command(subcommand)]
-    Canreg5(canreg5_cli::Canreg5Command),
+    Canreg5(cli::canreg5::Canreg5Command),
 }
 
 #[derive(clap::Args)]
@@ -132,6 +138,20 @@ struct DiffArgs {
     /// a higher version, a breaking change a higher major version.
     #[arg(long)]
     check_version: bool,
+}
+
+/// `--target` on `crtk build` and `crtk validate` (src/cli/target.rs).
+#[derive(clap::Args)]
+struct TargetArgs {
+    /// The target instance's metadata export (JSON, .json.gz or .zip) [default:
+    /// `validate.target` in the config]: report every conflict the import into it would hit,
+    /// with its fix as config.
+    #[arg(long, value_name = "FILE")]
+    target: Option<PathBuf>,
+    /// With a target: apply the uid_remap lines for the default category objects and the
+    /// Person tracked entity type automatically.
+    #[arg(long)]
+    target_remap_defaults: bool,
 }
 
 /// `crtk build --all` (release builds for CI).
@@ -186,7 +206,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Diff(args) => run_diff(args),
         Command::Translations(command) => translations_cli::run(command),
-        Command::Canreg5(command) => canreg5_cli::run(command),
+        Command::Canreg5(command) => cli::canreg5::run(command),
+        Command::Target(command) => cli::target::run(
+            command,
+            Context {
+                source_date_epoch: source_date_epoch()?,
+            },
+        ),
         Command::Build {
             config,
             out,
@@ -194,6 +220,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             previous,
             external,
             strict,
+            target,
             release,
         } => {
             let Some(config) = config.filter(|_| !release.all) else {
@@ -210,8 +237,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     source_date_epoch: source_date_epoch()?,
                 },
             };
-            let (built, report) =
-                validate_config(&config, &options, &external).map_err(|e| e.to_string())?;
+            let checked = cli::target::validate_with_target(
+                &config,
+                &options,
+                &external,
+                target.target.as_deref(),
+                target.target_remap_defaults,
+            )?;
+            let fixes = cli::target::fixes_note(&checked);
+            let report = checked.report;
+            let built = checked
+                .built
+                .ok_or_else(|| format!("{}: not a country config", config.display()))?;
             for warning in &built.warnings {
                 eprintln!("warning: {}: {warning}", config.display());
             }
@@ -220,6 +257,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     "{}",
                     render(&report, Format::Human, std::io::stderr().is_terminal())
                 );
+            }
+            if let Some(fixes) = &fixes {
+                eprint!("{fixes}");
             }
             if report.errors() > 0 {
                 eprintln!("error: the package has validation errors; nothing was written");
@@ -267,25 +307,28 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             deny_warnings,
             external,
             base,
+            target,
         } => {
-            let is_config = input.extension().is_some_and(|e| e == "yaml" || e == "yml");
-            let report = if is_config {
-                let options = BuildOptions {
-                    base,
-                    context: Context {
-                        source_date_epoch: source_date_epoch()?,
-                    },
-                };
-                validate_config(&input, &options, &external)
-                    .map_err(|e| e.to_string())?
-                    .1
-            } else {
-                validate_file(&input, &external)
-                    .map_err(|e| e.to_string())?
-                    .1
+            let options = BuildOptions {
+                base,
+                context: Context {
+                    source_date_epoch: source_date_epoch()?,
+                },
             };
+            let checked = cli::target::validate_with_target(
+                &input,
+                &options,
+                &external,
+                target.target.as_deref(),
+                target.target_remap_defaults,
+            )?;
+            let fixes = cli::target::fixes_note(&checked);
+            let report = checked.report;
             let colour = format == Format::Human && std::io::stdout().is_terminal();
             print!("{}", render(&report, format, colour));
+            if let (Some(fixes), Format::Human) = (&fixes, format) {
+                print!("{fixes}");
+            }
             Ok(if report.fails(deny_warnings) {
                 ExitCode::from(1)
             } else {

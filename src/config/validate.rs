@@ -13,4 +13,8 @@ pub struct ValidateSettings {
     /// Meant for examples built before the country's address areas and source types are known.
     #[serde(default)]
     pub allow_placeholders: bool,
+    /// The target instance's metadata export (JSON, `.json.gz` or `.zip`; relative to the
+    /// config): the build is checked as the import into that instance would see it (src/target/).
+    #[serde(default)]
+    pub target: Option<std::path::PathBuf>,
 }

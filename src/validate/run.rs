@@ -1,7 +1,8 @@
 //! Validating what the CLI is given: a package file, or a country config built in memory.
 
 use super::{AddressRule, Options, Report, validate};
-use crate::build::{BuildError, BuildOptions, Built, build};
+use crate::build::{BuildError, BuildOptions, Built, build_loaded};
+use crate::config::LoadedConfig;
 use crate::package::{LoadError, Package};
 use std::path::Path;
 
@@ -21,7 +22,17 @@ pub fn validate_config(
     build_options: &BuildOptions,
     external: &[String],
 ) -> Result<(Built, Report), BuildError> {
-    let built = build(config_path, build_options)?;
+    validate_loaded(LoadedConfig::load(config_path)?, build_options, external)
+}
+
+/// [`validate_config`] on a config already loaded (and possibly amended).
+pub fn validate_loaded(
+    config: LoadedConfig,
+    build_options: &BuildOptions,
+    external: &[String],
+) -> Result<(Built, Report), BuildError> {
+    let config_path = config.path.clone();
+    let built = build_loaded(config, build_options)?;
     let config = &built.config.config;
     let mut options = Options {
         country_build: true,

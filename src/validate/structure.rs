@@ -68,7 +68,7 @@ fn max_length(kind: &str, property: &str) -> Option<usize> {
 
 /// Properties unique per type (UniquenessCheck E5003). Option names/codes are unique only
 /// within their set (checked in option_sets); program names are not unique in DHIS2.
-const UNIQUE: &[(&str, &[&str])] = &[
+pub(crate) const UNIQUE: &[(&str, &[&str])] = &[
     ("attributes", &["name", "code"]),
     ("categories", &["name", "code"]),
     ("categoryCombos", &["name", "code"]),

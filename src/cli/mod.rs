@@ -1,0 +1,4 @@
+//! One file per command (or per command option family) of the `crtk` binary.
+
+pub mod canreg5;
+pub mod target;
