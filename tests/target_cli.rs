@@ -566,8 +566,8 @@ fn class_e5003_name_short_name_code() {
     }
 }
 
-/// The `names:` snippet printed is the rename that frees the name: giving the identifier that
-/// name clears the conflict (the `names:` section itself is engineer "custom"'s, issue 18).
+/// The `names:` snippet printed is the rename that frees the name: adding it to the config, as
+/// printed, clears the conflict (an attribute by its code; an option set of the base by code).
 #[test]
 fn rename_snippet_frees_the_name() {
     let dir = temp_dir("target-rename");
@@ -591,13 +591,34 @@ fn rename_snippet_frees_the_name() {
         text.contains("names:\n  - {type: trackedEntityAttribute, code: XX_NID, name: \"National ID (CR 2)\", short_name: \"National ID (CR)\"}\n"),
         "{text}"
     );
-    let renamed = config(
-        &dir,
-        "identifiers:\n  - {name: National ID (CR 2), short_name: National ID (CR), code: XX_NID}\n",
-    );
+    let renamed = config(&dir, &format!("{IDENTIFIER}{}", names_block(&text)));
     let (r, code) = report(&renamed, &target, &[]);
     assert_eq!(r["conflicts"], json!([]));
     assert_eq!(code, 0);
+
+    // An instance without NCD_CR whose own option set is named as a set of the base.
+    let instance = json!({"optionSets": [
+        {"id": "TheirSexSet", "name": "CR - Sex", "code": "THEIR_SEX", "valueType": "TEXT"}
+    ]});
+    let target = write_json(&dir, "instance-sex.json", &instance);
+    let cfg = config(&dir, "");
+    let out = crtk(&["target", "report", s(&cfg), "--target", s(&target)]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("type: optionSet"), "{text}");
+    let renamed = config(&dir, &names_block(&text));
+    let (r, code) = report(&renamed, &target, &[]);
+    assert_eq!(r["conflicts"], json!([]), "after {}", names_block(&text));
+    assert_eq!(code, 0);
+}
+
+/// The `names:` block of a text report, as printed.
+fn names_block(report: &str) -> String {
+    let start = report.find("names:\n").expect("a names: fix");
+    let block: Vec<&str> = report[start..]
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    format!("{}\n", block.join("\n"))
 }
 
 #[test]

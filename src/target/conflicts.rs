@@ -481,6 +481,18 @@ fn field_list(
 
 /// E5003: a create (UID not in the target) whose name, short name or code another object of its
 /// type holds in the target.
+/// The code of the option set that lists option `id`.
+fn option_set_code(package: &Package, id: &str) -> Option<String> {
+    package.objects("optionSets").iter().find_map(|set| {
+        let listed = set
+            .get("options")?
+            .as_array()?
+            .iter()
+            .any(|o| o.get("id").and_then(Value::as_str) == Some(id));
+        listed.then(|| set.get("code")?.as_str().map(str::to_string))?
+    })
+}
+
 fn uniqueness(
     package: &Package,
     target: &TargetIndex,
@@ -533,7 +545,10 @@ fn uniqueness(
                     .iter()
                     .map(|p| format!("{p} `{}`", str_of(object, p).unwrap_or("")))
                     .collect();
-                let rename = rename_suggestion(kind, object, &props, target);
+                let option_set = (*kind == "options")
+                    .then(|| option_set_code(package, id))
+                    .flatten();
+                let rename = rename_suggestion(kind, object, &props, target, option_set.as_deref());
                 let rename_text = match &rename {
                     Some(fix) => format!("rename ours: `names: [{}]`", fix.inline()),
                     None => {

@@ -93,12 +93,15 @@ pub struct NameFix {
     /// Singular type: `optionSet`, `dataElement`, ...
     #[serde(rename = "type")]
     pub kind: String,
-    /// The object's code, when it has one (else it is found by `match_name`).
+    /// The object's code, when it has one (else it is found by `current_name`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The object's current name, when it has no code.
-    #[serde(rename = "match_name", skip_serializing_if = "Option::is_none")]
-    pub match_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_name: Option<String>,
+    /// For an option: the code of its option set (`names:` finds options within their set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_set: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,11 +112,14 @@ impl NameFix {
     /// `{type: optionSet, code: CR_SEX, name: "CR - Sex (CR)"}`
     pub fn inline(&self) -> String {
         let mut parts = vec![format!("type: {}", self.kind)];
-        // Found by code; an object without one by its current name (`match_name`).
-        match (&self.code, &self.match_name) {
+        // Found by code; an object without one by its current name.
+        match (&self.code, &self.current_name) {
             (Some(code), _) => parts.push(format!("code: {}", quote(code))),
-            (None, Some(name)) => parts.push(format!("match_name: {}", quote(name))),
+            (None, Some(name)) => parts.push(format!("current_name: {}", quote(name))),
             _ => {}
+        }
+        if let Some(set) = &self.option_set {
+            parts.push(format!("option_set: {}", quote(set)));
         }
         if let Some(name) = &self.name {
             parts.push(format!("name: {}", quote(name)));
@@ -158,13 +164,28 @@ pub fn fresh_uid(kind: &str, id: &str, taken: impl Fn(&str) -> bool) -> String {
 
 /// The rename that frees the clashing `properties` (name and/or shortName) of our object: the
 /// value with ` (CR)` appended (then ` (CR 2)`, ...) until the target has no such value, cut to
-/// DHIS2's lengths. `None` when only the code clashes (`names:` does not change codes).
+/// DHIS2's lengths. `None` when only the code clashes (`names:` does not change codes) or
+/// `names:` cannot rename objects of this type. `option_set` is an option's set code.
 pub fn rename_suggestion(
     kind: &str,
     object: &Map<String, Value>,
     properties: &[&str],
     target: &TargetIndex,
+    option_set: Option<&str>,
 ) -> Option<NameFix> {
+    // The types `names:` renames (config/names.rs).
+    const RENAMEABLE: &[&str] = &[
+        "dataElements",
+        "trackedEntityAttributes",
+        "options",
+        "optionSets",
+        "programStages",
+        "programStageSections",
+        "programs",
+    ];
+    if !RENAMEABLE.contains(&kind) || (kind == "options" && option_set.is_none()) {
+        return None;
+    }
     let get = |p: &str| object.get(p).and_then(Value::as_str);
     let free = |p: &str, value: &str| {
         !target
@@ -201,11 +222,12 @@ pub fn rename_suggestion(
     let code = get("code").map(str::to_string);
     Some(NameFix {
         kind: singular(kind),
-        match_name: if code.is_none() {
+        current_name: if code.is_none() {
             get("name").map(str::to_string)
         } else {
             None
         },
+        option_set: option_set.map(str::to_string),
         code,
         name,
         short_name,
@@ -239,14 +261,16 @@ mod tests {
         fixes.names.push(NameFix {
             kind: "optionSet".into(),
             code: Some("CR_SEX".into()),
-            match_name: None,
+            current_name: None,
+            option_set: None,
             name: Some("CR - Sex (CR)".into()),
             short_name: None,
         });
         fixes.names.push(NameFix {
             kind: "dataElement".into(),
             code: None,
-            match_name: Some("Age: \"years\"".into()),
+            current_name: Some("Age: \"years\"".into()),
+            option_set: None,
             name: None,
             short_name: Some("Age (CR)".into()),
         });
@@ -255,11 +279,11 @@ mod tests {
         assert_eq!(names[0]["type"], "optionSet");
         assert_eq!(names[0]["code"], "CR_SEX");
         assert_eq!(names[0]["name"], "CR - Sex (CR)");
-        assert_eq!(names[1]["match_name"], "Age: \"years\"");
+        assert_eq!(names[1]["current_name"], "Age: \"years\"");
         assert_eq!(names[1]["short_name"], "Age (CR)");
         // The JSON form has the same keys.
         let json = serde_json::to_value(&fixes.names).unwrap();
-        assert_eq!(json[1]["match_name"], "Age: \"years\"");
+        assert_eq!(json[1]["current_name"], "Age: \"years\"");
     }
 
     #[test]
