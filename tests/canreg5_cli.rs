@@ -548,3 +548,73 @@ fn canreg5_system_definitions_read_as_declared() {
         );
     }
 }
+
+/// The registry-definition findings not covered above: an address code length the registry's
+/// Address dictionary does not hold (CR910), a registry without the address variable (CR913),
+/// and a base that is not NCD_CR (CR914).
+#[test]
+fn registry_definition_findings_cr910_cr913_cr914() {
+    let codes = |config: &Path, base: Option<&Path>| -> Vec<String> {
+        let mut args = vec!["validate", config.to_str().unwrap(), "--format", "json"];
+        if let Some(b) = base {
+            args.extend(["--base", b.to_str().unwrap()]);
+        }
+        let o = crtk(&args);
+        let report: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&o.stderr)));
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let dir = std::env::temp_dir().join(format!("crtk-canreg5-defs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let trn = std::fs::read_to_string(shared("data/canreg5/TRN-default-conf.xml")).unwrap();
+    // Uganda's 5-character district codes against TRN's 3-character Address dictionary.
+    std::fs::write(dir.join("TRN.xml"), &trn).unwrap();
+    // A registry whose Address variable is gone.
+    let no_address = trn
+        .replace(
+            "<ns3:standard_variable_name>AddressCode</ns3:standard_variable_name>",
+            "",
+        )
+        .replace(
+            "<ns3:short_name>Addr</ns3:short_name>",
+            "<ns3:short_name>Gone</ns3:short_name>",
+        );
+    std::fs::write(dir.join("NOADDR.xml"), no_address).unwrap();
+    let sample = std::fs::read_to_string("country-configs/uganda/country.yaml").unwrap();
+    for file in ["hiv-status.csv", "UGA.xml"] {
+        std::fs::copy(
+            Path::new("country-configs/uganda").join(file),
+            dir.join(file),
+        )
+        .unwrap();
+    }
+    for (system, code) in [("TRN.xml", "CR910"), ("NOADDR.xml", "CR913")] {
+        let config = dir.join(format!("{code}.yaml"));
+        std::fs::write(
+            &config,
+            sample.replace("system: UGA.xml", &format!("system: {system}")),
+        )
+        .unwrap();
+        let found = codes(&config, None);
+        assert!(found.iter().any(|c| c == code), "{code}: {found:?}");
+    }
+    let hiv = dir.join("hiv.yaml");
+    std::fs::write(
+        &hiv,
+        "country: {code: HV, name: Hv}\npackage: {version: 9.9.9-hv.1}\n",
+    )
+    .unwrap();
+    let found = codes(
+        &hiv,
+        Some(&shared(
+            "reference-packages/HIV_CS_TRK_9.9.9_DHIS2.36.4-en.json",
+        )),
+    );
+    assert!(found.iter().any(|c| c == "CR914"), "{found:?}");
+}

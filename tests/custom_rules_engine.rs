@@ -37,7 +37,10 @@ fn package() -> Value {
     let file = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p.to_string_lossy().ends_with(".canreg5-mapping.json")
+        })
         .unwrap();
     serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
 }
@@ -183,11 +186,13 @@ fn custom_rules_fire_when_they_should_and_only_then() {
 #[test]
 fn assign_hide_option_set_mandatory_and_display_text_work_in_the_engine() {
     let dir = temp_dir("custom-rules-more");
-    std::fs::copy(
-        root().join("country-configs/uganda/hiv-status.csv"),
-        dir.join("hiv-status.csv"),
-    )
-    .unwrap();
+    for file in ["hiv-status.csv", "UGA.xml"] {
+        std::fs::copy(
+            root().join("country-configs/uganda").join(file),
+            dir.join(file),
+        )
+        .unwrap();
+    }
     let extra = r##"  - name: UG - HIV status unknown on death certificates only
     stage: Tumor
     priority: 20
@@ -233,7 +238,10 @@ fn assign_hide_option_set_mandatory_and_display_text_work_in_the_engine() {
     let file = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p.to_string_lossy().ends_with(".canreg5-mapping.json")
+        })
         .unwrap();
     let package: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     let rule = |name: &str| id_of(&package, "programRules", "name", name).to_string();

@@ -40,7 +40,10 @@ fn build(config: &Path, out: &Path) -> (Output, Option<Value>) {
         .into_iter()
         .flatten()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p.to_string_lossy().ends_with(".canreg5-mapping.json")
+        })
         .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap());
     (output, package)
 }
@@ -263,11 +266,13 @@ fn rebuilds_update_the_same_objects() {
     // Reordering the declarations keeps every UID: they come from the country and the key.
     let original = std::fs::read_to_string(sample()).unwrap();
     let dir = temp_dir("custom-reordered");
-    std::fs::copy(
-        root().join("country-configs/uganda/hiv-status.csv"),
-        dir.join("hiv-status.csv"),
-    )
-    .unwrap();
+    for file in ["hiv-status.csv", "UGA.xml"] {
+        std::fs::copy(
+            root().join("country-configs/uganda").join(file),
+            dir.join(file),
+        )
+        .unwrap();
+    }
     let (head, rest) = original.split_once("working_lists:\n").unwrap();
     let mut items: Vec<String> = Vec::new();
     for line in rest.lines() {
@@ -509,11 +514,13 @@ fn diff_reports_removed_and_newly_mandatory_fields_as_breaking() {
     let (old, _) = build(&sample(), &old_out);
     assert!(old.status.success());
     let dir = temp_dir("custom-diff-new");
-    std::fs::copy(
-        root().join("country-configs/uganda/hiv-status.csv"),
-        dir.join("hiv-status.csv"),
-    )
-    .unwrap();
+    for file in ["hiv-status.csv", "UGA.xml"] {
+        std::fs::copy(
+            root().join("country-configs/uganda").join(file),
+            dir.join(file),
+        )
+        .unwrap();
+    }
     let mut text = std::fs::read_to_string(sample()).unwrap();
     let (a, b) = (
         text.find("  - code: UG_ECOG").unwrap(),
@@ -538,7 +545,10 @@ fn diff_reports_removed_and_newly_mandatory_fields_as_breaking() {
         std::fs::read_dir(d)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|e| e == "json"))
+            .find(|p| {
+                p.extension().is_some_and(|e| e == "json")
+                    && !p.to_string_lossy().ends_with(".canreg5-mapping.json")
+            })
             .unwrap()
     };
     let diff = crtk(&[
@@ -585,11 +595,13 @@ fn release_notes_and_workbook_show_the_customisation() {
     let scratch = temp_dir("custom-release");
     let configs = scratch.join("configs/uganda");
     std::fs::create_dir_all(&configs).unwrap();
-    std::fs::copy(
-        root().join("country-configs/uganda/hiv-status.csv"),
-        configs.join("hiv-status.csv"),
-    )
-    .unwrap();
+    for file in ["hiv-status.csv", "UGA.xml"] {
+        std::fs::copy(
+            root().join("country-configs/uganda").join(file),
+            configs.join(file),
+        )
+        .unwrap();
+    }
     let text = std::fs::read_to_string(sample()).unwrap().replace(
         "  locale: en\n",
         &format!("  locale: en\n  base: {}\n", official().display()),
@@ -669,11 +681,13 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn renamed_texts_make_translation_rows_stale() {
     let dir = temp_dir("custom-stale");
-    std::fs::copy(
-        root().join("country-configs/uganda/hiv-status.csv"),
-        dir.join("hiv-status.csv"),
-    )
-    .unwrap();
+    for file in ["hiv-status.csv", "UGA.xml"] {
+        std::fs::copy(
+            root().join("country-configs/uganda").join(file),
+            dir.join(file),
+        )
+        .unwrap();
+    }
     let out = temp_dir("custom-stale-first");
     let (_, package) = build(&sample(), &out);
     let package = package.unwrap();

@@ -76,11 +76,11 @@ fn locales_in(value: &Value, out: &mut BTreeSet<String>) {
 #[test]
 fn only_the_chosen_locales_are_reported() {
     let dir = temp_dir("lang-locales");
-    // Without a choice: every partial locale of the official base is reported.
+    // Without a choice and without translations of its own, the base's stray partial locales
+    // are not the country's concern: validation reports none (the build report lists them).
     let all = config(&dir, "all", "");
     let found = cr703(&all);
-    assert!(found.len() > 10, "{found:?}");
-    assert!(found.iter().any(|m| m.contains("locale `es`")), "{found:?}");
+    assert!(found.is_empty(), "{found:?}");
     let out = crtk(&["build", s(&all), "--out", s(&dir.join("o-all"))]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("translations es: "));

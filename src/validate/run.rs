@@ -70,6 +70,14 @@ pub fn validate_loaded(
         None => Vec::new(),
     });
     options.canreg_from_base(&built.base);
+    // A set the country reuses from its instance (`access.uid_remap`) keeps the base's codes
+    // under the instance's UID.
+    if let Some(access) = &config.access {
+        options.canreg_codes = std::mem::take(&mut options.canreg_codes)
+            .into_iter()
+            .map(|(id, codes)| (access.uid_remap.get(&id).cloned().unwrap_or(id), codes))
+            .collect();
+    }
     // CanReg5's address variable holds the leaf code: the target field's option set.
     if let Some(address) = &config.address {
         let target = address.target();
