@@ -418,7 +418,6 @@ function evaluate(req, engine) {
   const { program, context, stageNames } = buildContext(meta, req.programId);
   const orgUnit = req.orgUnit ?? 'OrgUnitUid01';
   const opts = evaluateOptions(req, meta);
-  parseCache.enabled = req.parseCache !== false;
   // Identical cases give identical results (generated test sets repeat a lot):
   // evaluate each distinct case once.
   const memo = new Map();
@@ -534,6 +533,8 @@ async function main() {
   // stdout carries exactly one JSON document: route any engine logging to stderr.
   for (const level of ['log', 'info', 'debug', 'warn']) console[level] = (...args) => console.error(...args);
   const req = JSON.parse(await readStdin());
+  // CRTK_ENGINE_PARSE_CACHE=0 turns the cache off for a whole run (to measure it).
+  parseCache.enabled = req.parseCache !== false && process.env.CRTK_ENGINE_PARSE_CACHE !== '0';
   const engine = new RuleEngineJs(false);
   let res;
   if (req.op === 'validate') res = validate(req, engine);
