@@ -1163,7 +1163,7 @@ fn parse_cache_gives_the_engines_own_results() {
         &option_codes(&package, "rUO167aacLS"),
         &option_codes(&package, "nNr77EuhToG"),
         &cr,
-        12,
+        6,
     );
     let cases: Vec<Value> = records
         .iter()
