@@ -1,19 +1,14 @@
 //! `crtk build --all`: release builds as CI runs them, through the real binary.
 
+mod common;
+
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn crtk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crtk"))
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("crtk runs")
-}
+use common::crtk::run as crtk;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -1,18 +1,13 @@
 //! Translations end to end: the real binary exports sheets, a "translator" fills them, `crtk build`
 //! imports them; stale rows, bad files and the samples.
 
+mod common;
+
 use crtk::translations::{TranslationRow, read, to_csv, to_xlsx};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn crtk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crtk"))
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run crtk")
-}
+use common::crtk::run as crtk;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

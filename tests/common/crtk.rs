@@ -17,16 +17,23 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Runs `crtk build <config> --out <out>`.
-pub fn build(config: &Path, out: &Path) -> Output {
+/// Runs `crtk <args>` (without `SOURCE_DATE_EPOCH`, so builds are dated as by default).
+pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crtk"))
-        .arg("build")
-        .arg(config)
-        .arg("--out")
-        .arg(out)
+        .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("run crtk")
+}
+
+/// Runs `crtk build <config> --out <out>`.
+pub fn build(config: &Path, out: &Path) -> Output {
+    run(&[
+        std::ffi::OsStr::new("build"),
+        config.as_os_str(),
+        std::ffi::OsStr::new("--out"),
+        out.as_os_str(),
+    ])
 }
 
 /// Builds `config` and returns the package written, panicking with crtk's stderr on failure.

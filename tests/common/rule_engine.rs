@@ -93,6 +93,19 @@ pub struct CaseResult {
     pub enrollment_effects: Vec<Effect>,
 }
 
+/// Effects and settled data values for one case of [`RuleEngine::evaluate_settled`].
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct SettledResult {
+    /// Effects of the last evaluation of the target event.
+    pub effects: Vec<Effect>,
+    /// The target event's data values once settled (assigned values included).
+    pub values: std::collections::BTreeMap<String, String>,
+    /// Evaluations it took.
+    pub rounds: usize,
+    /// False when the values still changed after the driver's round limit.
+    pub settled: bool,
+}
+
 /// Handle on the rule-engine driver. Cheap to copy around; see [`RuleEngine::get`].
 #[derive(Debug)]
 pub struct RuleEngine {
@@ -146,15 +159,62 @@ impl RuleEngine {
         program_id: &str,
         cases: &[Value],
     ) -> Vec<CaseResult> {
+        self.evaluate_parallel(package, program_id, cases, &json!({}))
+    }
+
+    /// As DHIS2 Capture does after each change: evaluates each case's target event,
+    /// writes its ASSIGN effects back into its data values (and empties the fields a
+    /// HIDEFIELD hides) and evaluates again until nothing changes; then applies the
+    /// case's `"steps"` (data values entered afterwards, e.g. `{"<runChecksDe>": "true"}`)
+    /// one at a time, settling after each. Chained rules such as NCD_CR's
+    /// morphology → family → MUST list → flag need this; one evaluation is not enough.
+    pub fn evaluate_settled(
+        &self,
+        package: &Value,
+        program_id: &str,
+        cases: &[Value],
+    ) -> Vec<SettledResult> {
+        self.evaluate_parallel(package, program_id, cases, &json!({"settle": true}))
+    }
+
+    /// [`RuleEngine::evaluate_settled`] with the driver's parse cache off (the engine
+    /// parses every expression on every evaluation, as it does on its own): slow, for
+    /// proving that the cache changes nothing.
+    pub fn evaluate_settled_uncached(
+        &self,
+        package: &Value,
+        program_id: &str,
+        cases: &[Value],
+    ) -> Vec<SettledResult> {
+        self.evaluate_parallel(
+            package,
+            program_id,
+            cases,
+            &json!({"settle": true, "parseCache": false}),
+        )
+    }
+
+    /// Runs `cases` with the request fields `options`, split across several Node
+    /// processes when there are many.
+    fn evaluate_parallel<T: for<'de> Deserialize<'de> + Send>(
+        &self,
+        package: &Value,
+        program_id: &str,
+        cases: &[Value],
+        options: &Value,
+    ) -> Vec<T> {
         let workers = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .min(cases.len().div_ceil(CASES_PER_WORKER))
             .max(1);
         let chunk = cases.len().div_ceil(workers).max(1);
-        let run_chunk = |part: &[Value]| -> Vec<CaseResult> {
-            let request = json!({"op": "evaluate", "package": package, "programId": program_id, "cases": part});
-            let results: Vec<CaseResult> = self.run(&request, "evaluate");
+        let run_chunk = |part: &[Value]| -> Vec<T> {
+            let mut request = json!({"op": "evaluate", "package": package, "programId": program_id, "cases": part});
+            for (k, v) in options.as_object().into_iter().flatten() {
+                request[k] = v.clone();
+            }
+            let results: Vec<T> = self.run(&request, "evaluate");
             assert_eq!(results.len(), part.len(), "driver returned a wrong count");
             results
         };

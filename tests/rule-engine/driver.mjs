@@ -14,6 +14,8 @@
 //    evaluateAll(enrollment, events), from which the target event's effects are
 //    picked.
 
+// Must come first: it has to see the engine's modules being defined.
+import { parseCache } from './parse-cache.mjs';
 import {
   DataItemJs,
   ItemValueType,
@@ -415,15 +417,36 @@ function evaluate(req, engine) {
   const meta = new Metadata(req.package ?? {});
   const { program, context, stageNames } = buildContext(meta, req.programId);
   const orgUnit = req.orgUnit ?? 'OrgUnitUid01';
+  const opts = evaluateOptions(req, meta);
   // Identical cases give identical results (generated test sets repeat a lot):
   // evaluate each distinct case once.
   const memo = new Map();
   const results = (req.cases ?? []).map((c) => {
     const key = JSON.stringify(c);
-    if (!memo.has(key)) memo.set(key, evaluateCase(engine, context, program, stageNames, orgUnit, c));
+    if (!memo.has(key)) memo.set(key, evaluateCase(engine, context, program, stageNames, orgUnit, c, opts));
     return memo.get(key);
   });
   return { results };
+}
+
+/**
+ * Optional request fields (all off by default, so older requests behave as before):
+ *  - "settle": true | {"maxRounds": n}  as DHIS2 Capture does after each change:
+ *    write the target event's ASSIGN effects back into its data values (an empty
+ *    value clears the field) and evaluate again, until the values stop changing.
+ *    Each result then also has "values" (the settled data values), "rounds" and
+ *    "settled" (false when maxRounds, default 25, was reached first). Fields a
+ *    HIDEFIELD hides are emptied, as Capture does (`{"clearHidden": false}` keeps them). A case may
+ *    add "steps": data values entered afterwards, in order, each settled in turn.
+ *  - "parseCache": false  parse every expression on every evaluation, as the engine
+ *    does on its own (see parse-cache.mjs; on by default, same results).
+ */
+function evaluateOptions(req, meta) {
+  const settle = req.settle === true ? {} : req.settle || null;
+  return {
+    settle: settle ? { maxRounds: settle.maxRounds ?? 25, clearHidden: settle.clearHidden !== false } : null,
+    dataElements: meta.dataElements,
+  };
 }
 
 // Each case is evaluated on its own, so its objects can use fixed ids (they
@@ -431,7 +454,7 @@ function evaluate(req, engine) {
 const TARGET_EVENT = 'targetEvent';
 const ENROLLMENT = 'enrollment';
 
-function evaluateCase(engine, context, program, stageNames, orgUnit, c) {
+function evaluateOnce(engine, context, program, stageNames, orgUnit, c, opts) {
   const target = toRuleEvent(c.event, TARGET_EVENT, stageNames, orgUnit);
   const previous = (c.previousEvents ?? []).map((ev, j) => toRuleEvent(ev, `previousEvent${j}`, stageNames, orgUnit));
   const enrollment = c.enrollment ? toRuleEnrollment(c.enrollment, ENROLLMENT, program, orgUnit) : null;
@@ -444,6 +467,56 @@ function evaluateCase(engine, context, program, stageNames, orgUnit, c) {
     effects: pick(TrackerObjectType.EVENT, TARGET_EVENT),
     enrollmentEffects: enrollment ? pick(TrackerObjectType.ENROLLMENT, ENROLLMENT) : [],
   };
+}
+
+/**
+ * The event's data values with the ASSIGN effects on its data elements applied
+ * and, when clearHidden, the fields a HIDEFIELD hides emptied (Capture blanks a
+ * hidden field; a user cannot tick a field that is hidden).
+ */
+function applyAssigns(values, effects, dataElements, clearHidden) {
+  const next = { ...values };
+  if (clearHidden) {
+    for (const e of effects) if (e.type === 'HIDEFIELD' && e.field) delete next[e.field];
+  }
+  for (const e of effects) {
+    if (e.type !== 'ASSIGN' || !e.field || !dataElements.has(e.field)) continue;
+    if (e.data === null || e.data === '') delete next[e.field];
+    else next[e.field] = e.data;
+  }
+  return next;
+}
+
+function sameValues(a, b) {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => String(a[k]) === String(b[k]));
+}
+
+function evaluateCase(engine, context, program, stageNames, orgUnit, c, opts) {
+  if (!opts.settle) return evaluateOnce(engine, context, program, stageNames, orgUnit, c, opts);
+  let values = {};
+  let rounds = 0;
+  let result;
+  // "steps": data values the user enters afterwards, one step at a time (e.g. ticking
+  // "Run checks"), each followed by settling again. null or "" clears a field.
+  for (const patch of [c.event?.dataValues ?? {}, ...(c.steps ?? [])]) {
+    values = { ...values };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null || v === undefined || v === '') delete values[k];
+      else values[k] = String(v);
+    }
+    for (let round = 1; ; round++) {
+      rounds++;
+      const event = { ...c.event, dataValues: values };
+      result = evaluateOnce(engine, context, program, stageNames, orgUnit, { ...c, event }, opts);
+      const next = applyAssigns(values, result.effects, opts.dataElements, opts.settle.clearHidden);
+      const settled = sameValues(values, next);
+      values = next;
+      if (!settled && round >= opts.settle.maxRounds) return { ...result, values, rounds, settled: false };
+      if (settled) break;
+    }
+  }
+  return { ...result, values, rounds, settled: true };
 }
 
 // ---------------------------------------------------------------------------
@@ -460,6 +533,8 @@ async function main() {
   // stdout carries exactly one JSON document: route any engine logging to stderr.
   for (const level of ['log', 'info', 'debug', 'warn']) console[level] = (...args) => console.error(...args);
   const req = JSON.parse(await readStdin());
+  // CRTK_ENGINE_PARSE_CACHE=0 turns the cache off for a whole run (to measure it).
+  parseCache.enabled = req.parseCache !== false && process.env.CRTK_ENGINE_PARSE_CACHE !== '0';
   const engine = new RuleEngineJs(false);
   let res;
   if (req.op === 'validate') res = validate(req, engine);
