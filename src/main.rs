@@ -13,6 +13,8 @@ use crtk::validate::{validate_config, validate_file};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+#[path = "cli/init.rs"]
+mod init_cli;
 mod translations_cli;
 use std::process::ExitCode;
 
@@ -98,6 +100,9 @@ enum Command {
     /// and the sharing owner is ignored (see docs/diff.md). Exit code 1 when --fail-on or
     /// --check-version finds the diff wanting.
     Diff(DiffArgs),
+    /// Scaffold a country config that builds at once: country.yaml (every section with an
+    /// example, placeholders allowed until replaced), an area table and a translations/ folder.
+    Init(init_cli::InitArgs),
 }
 
 #[derive(clap::Args)]
@@ -175,6 +180,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Diff(args) => run_diff(args),
         Command::Translations(command) => translations_cli::run(command),
+        Command::Init(args) => init_cli::run(args),
         Command::Build {
             config,
             out,
