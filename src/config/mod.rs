@@ -9,6 +9,7 @@ pub mod address;
 pub mod areas;
 mod error;
 pub mod identifiers;
+pub mod js_regex;
 mod languages;
 pub mod patient_id;
 pub mod schema;
