@@ -91,6 +91,10 @@ enum Command {
         /// For a config: build on this base package instead of the one the config names.
         #[arg(long, value_name = "FILE")]
         base: Option<PathBuf>,
+        /// For a package: the country config it was built from; its `validate.external` and the
+        /// UIDs its `access` section maps to are accepted as they were by the build.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Show what changed between two packages, in DHIS2 terms.
     ///
@@ -262,10 +266,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             input,
             format,
             deny_warnings,
-            external,
+            mut external,
             base,
+            config,
         } => {
             let is_config = input.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            if let Some(config) = &config {
+                if is_config {
+                    return Err(format!(
+                        "--config is for validating a package; {} is a config already: drop --config",
+                        input.display()
+                    ));
+                }
+                let loaded = crtk::config::LoadedConfig::load(config).map_err(|e| e.to_string())?;
+                external.extend(crtk::validate::config_externals(&loaded.config));
+            }
             let report = if is_config {
                 let options = BuildOptions {
                     base,

@@ -25,7 +25,7 @@ mod translations;
 pub use expressions::{MAX_FLAT_CHAIN, program_item_store};
 pub use finding::{Finding, ObjectRef, Report, Severity};
 pub use references::DEFAULT_EXTERNAL;
-pub use run::{validate_config, validate_file};
+pub use run::{config_externals, validate_config, validate_file};
 
 use crate::package::Package;
 use fast::FastMap;
