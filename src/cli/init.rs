@@ -371,7 +371,7 @@ fn quote(text: &str) -> String {
 
 fn config_yaml(s: &Scaffold) -> String {
     let cc = s.code.to_ascii_lowercase();
-    let version = format!("{}-{cc}.1", s.base_version.unwrap_or("1.0.1"));
+    let version = format!("{}-{cc}.1.0", s.base_version.unwrap_or("1.0.1"));
     let mut y = String::new();
     let mut line = |text: &str| {
         y.push_str(text);
@@ -392,7 +392,7 @@ fn config_yaml(s: &Scaffold) -> String {
     line(&format!("  name: {}", quote(s.name)));
     line("package:");
     line(&format!(
-        "  # <base version>-<country code>.<n>: raise n for every release of {}'s package",
+        "  # <base version>-<cc>.<major>.<minor> (docs/config.md: Versions): raise the minor for each\n  # release of {}'s package, the major (minor back to 0) when it breaks something",
         s.name
     ));
     line(&format!("  version: {version}"));
