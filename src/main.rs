@@ -323,6 +323,8 @@ fn run_release(
     if jobs == 0 {
         return Err("--jobs 0: give at least 1".into());
     }
+    // The user's own command without --check: what rebuilds the files --check finds stale.
+    let rebuild = rebuild_command(&args, &out, &external, strict);
     let options = ReleaseOptions {
         configs: args
             .configs
@@ -365,11 +367,13 @@ fn run_release(
             );
         } else {
             eprintln!(
-                "error: {} is stale: {} file(s) disagree with a fresh build; run `crtk build --all --out {}` and commit the result",
+                "error: {} is stale: {} file(s) disagree with a fresh build",
                 out.display(),
-                mismatches.len(),
-                out.display()
+                mismatches.len()
             );
+            for line in crtk::release::check::advice(&mismatches, &out, &rebuild) {
+                eprintln!("  fix: {line}");
+            }
             wanting = true;
         }
     } else {
@@ -405,6 +409,37 @@ fn run_release(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `crtk build --all` with the user's own flags, without `--check`, as a shell command.
+fn rebuild_command(
+    args: &ReleaseArgs,
+    out: &std::path::Path,
+    external: &[String],
+    strict: bool,
+) -> String {
+    use crtk::release::check::shell_word;
+    let mut words = vec!["crtk".to_string(), "build".into(), "--all".into()];
+    if let Some(configs) = &args.configs {
+        words.extend(["--configs".into(), shell_word(&configs.to_string_lossy())]);
+    }
+    words.extend(["--out".into(), shell_word(&out.to_string_lossy())]);
+    if let Some(previous) = &args.previous_dir {
+        words.extend([
+            "--previous-dir".into(),
+            shell_word(&previous.to_string_lossy()),
+        ]);
+    }
+    for uid in external {
+        words.extend(["--external".into(), shell_word(uid)]);
+    }
+    if let Some(jobs) = args.jobs {
+        words.extend(["--jobs".into(), jobs.to_string()]);
+    }
+    if strict {
+        words.push("--strict".into());
+    }
+    words.join(" ")
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): whole seconds since 1970-01-01 UTC.

@@ -85,7 +85,10 @@ fn every_yaml_example_of_the_docs_passes_the_schema() {
                 continue; // a comment only (the schema line)
             }
             let problems = errors(&validator, &value);
-            assert!(problems.is_empty(), "docs/config.md:{start}: {problems:?}\n{block}");
+            assert!(
+                problems.is_empty(),
+                "docs/config.md:{start}: {problems:?}\n{block}"
+            );
             checked += 1;
         } else if in_block {
             block.push_str(line);
@@ -111,7 +114,10 @@ fn a_typo_is_refused_by_the_schema_itself() {
             "address: { levels: [Region], areas: { csv: { file: a.csv, code: c, name: n, parnt: p } } }\n",
             "/address/areas/csv",
         ),
-        ("identifiers: [{ name: N, code: C, patern: x }]\n", "/identifiers/0"),
+        (
+            "identifiers: [{ name: N, code: C, patern: x }]\n",
+            "/identifiers/0",
+        ),
         ("access: { user_group: {} }\n", "/access"),
         ("patient_id: { pattrn: x }\n", "/patient_id"),
     ] {
@@ -128,7 +134,10 @@ fn a_typo_is_refused_by_the_schema_itself() {
 fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
     match node.get("$ref").and_then(Value::as_str) {
         Some(r) => {
-            let target = r.trim_start_matches("#/").split('/').fold(root, |v, k| &v[k]);
+            let target = r
+                .trim_start_matches("#/")
+                .split('/')
+                .fold(root, |v, k| &v[k]);
             resolve(root, target)
         }
         None => node,
@@ -146,7 +155,12 @@ fn walk(root: &Value, node: &Value, path: &str, missing: &mut Vec<String>, depth
         }
     }
     for branch in ["oneOf", "anyOf"] {
-        for inner in resolved.get(branch).and_then(Value::as_array).into_iter().flatten() {
+        for inner in resolved
+            .get(branch)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             walk(root, inner, path, missing, depth + 1);
         }
     }
