@@ -13,6 +13,8 @@ use crtk::validate::{validate_config, validate_file};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+#[path = "cli/completions.rs"]
+mod completions_cli;
 #[path = "cli/init.rs"]
 mod init_cli;
 mod translations_cli;
@@ -107,6 +109,10 @@ enum Command {
     /// Scaffold a country config that builds at once: country.yaml (every section with an
     /// example, placeholders allowed until replaced), an area table and a translations/ folder.
     Init(init_cli::InitArgs),
+    /// Print the shell completion script for crtk (bash, zsh, fish, elvish, powershell).
+    Completions(completions_cli::CompletionsArgs),
+    /// Write crtk's man pages, generated from the same definitions as --help.
+    Man(completions_cli::ManArgs),
 }
 
 #[derive(clap::Args)]
@@ -185,6 +191,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Diff(args) => run_diff(args),
         Command::Translations(command) => translations_cli::run(command),
         Command::Init(args) => init_cli::run(args),
+        Command::Completions(args) => {
+            completions_cli::completions(args, <Cli as clap::CommandFactory>::command())
+        }
+        Command::Man(args) => completions_cli::man(args, <Cli as clap::CommandFactory>::command()),
         Command::Build {
             config,
             out,
