@@ -49,9 +49,9 @@ pub fn human(report: &Report, colour: bool) -> String {
     };
     // The same message on many objects (e.g. one missing user group named by every object's
     // sharing) is printed once with its count, instead of once per object.
-    let mut repeats: Vec<((&str, Severity, &str), Vec<&Finding>)> = Vec::new();
+    let mut repeats: Vec<(RepeatKey, Vec<&Finding>)> = Vec::new();
     {
-        let mut index: std::collections::HashMap<(&str, Severity, &str), usize> =
+        let mut index: std::collections::HashMap<RepeatKey, usize> =
             std::collections::HashMap::new();
         for f in &report.findings {
             let key = (f.code, f.severity, f.message.as_str());
@@ -63,7 +63,7 @@ pub fn human(report: &Report, colour: bool) -> String {
         }
     }
     repeats.retain(|(_, list)| list.len() >= GROUP_AT);
-    let grouped: std::collections::HashSet<(&str, Severity, &str)> =
+    let grouped: std::collections::HashSet<RepeatKey> =
         repeats.iter().map(|(key, _)| *key).collect();
     let mut out = String::new();
     for ((code, severity, message), list) in &repeats {
@@ -144,6 +144,9 @@ pub fn human(report: &Report, colour: bool) -> String {
     out
 }
 
+/// What makes findings the same: code, severity and message.
+type RepeatKey<'a> = (&'a str, Severity, &'a str);
+
 /// A finding repeated this often (same code, severity and message) is printed once, counted.
 const GROUP_AT: usize = 5;
 /// Examples shown under a repeated finding.
@@ -154,7 +157,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
