@@ -94,6 +94,10 @@ enum Command {
         base: Option<PathBuf>,
         #[command(flatten)]
         target: TargetArgs,
+        /// For a package: the country config it was built from; its `validate.external` and the
+        /// UIDs its `access` section maps to are accepted as they were by the build.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Installing into an existing instance: compare the build with the instance's metadata
     /// export (conflicts, their fixes as config, what the import creates and updates).
@@ -110,6 +114,13 @@ enum Command {
     /// The CanReg5 side of a country: dictionaries for CanReg5 from the same config.
     #[command(subcommand)]
     Canreg5(cli::canreg5::Canreg5Command),
+    /// Scaffold a country config that builds at once: country.yaml (every section with an
+    /// example, placeholders allowed until replaced), an area table and a translations/ folder.
+    Init(cli::init::InitArgs),
+    /// Print the shell completion script for crtk (bash, zsh, fish, elvish, powershell).
+    Completions(cli::completions::CompletionsArgs),
+    /// Write crtk's man pages, generated from the same definitions as --help.
+    Man(cli::completions::ManArgs),
 }
 
 #[derive(clap::Args)]
@@ -213,6 +224,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 source_date_epoch: source_date_epoch()?,
             },
         ),
+        Command::Init(args) => cli::init::run(args),
+        Command::Completions(args) => {
+            cli::completions::completions(args, <Cli as clap::CommandFactory>::command())
+        }
+        Command::Man(args) => cli::completions::man(args, <Cli as clap::CommandFactory>::command()),
         Command::Build {
             config,
             out,
@@ -305,10 +321,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             input,
             format,
             deny_warnings,
-            external,
+            mut external,
             base,
             target,
+            config,
         } => {
+            let is_config = input.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            if let Some(config) = &config {
+                if is_config {
+                    return Err(format!(
+                        "--config is for validating a package; {} is a config already: drop --config",
+                        input.display()
+                    ));
+                }
+                let loaded = crtk::config::LoadedConfig::load(config).map_err(|e| e.to_string())?;
+                external.extend(crtk::validate::config_externals(&loaded.config));
+            }
             let options = BuildOptions {
                 base,
                 context: Context {
@@ -355,6 +383,8 @@ fn run_release(
     if jobs == 0 {
         return Err("--jobs 0: give at least 1".into());
     }
+    // The user's own command without --check: what rebuilds the files --check finds stale.
+    let rebuild = rebuild_command(&args, &out, &external, strict);
     let options = ReleaseOptions {
         configs: args
             .configs
@@ -398,11 +428,13 @@ fn run_release(
             );
         } else {
             eprintln!(
-                "error: {} is stale: {} file(s) disagree with a fresh build; run `crtk build --all --out {}` and commit the result",
+                "error: {} is stale: {} file(s) disagree with a fresh build",
                 out.display(),
-                mismatches.len(),
-                out.display()
+                mismatches.len()
             );
+            for line in crtk::release::check::advice(&mismatches, &out, &rebuild) {
+                eprintln!("  fix: {line}");
+            }
             wanting = true;
         }
     } else {
@@ -438,6 +470,37 @@ fn run_release(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `crtk build --all` with the user's own flags, without `--check`, as a shell command.
+fn rebuild_command(
+    args: &ReleaseArgs,
+    out: &std::path::Path,
+    external: &[String],
+    strict: bool,
+) -> String {
+    use crtk::release::check::shell_word;
+    let mut words = vec!["crtk".to_string(), "build".into(), "--all".into()];
+    if let Some(configs) = &args.configs {
+        words.extend(["--configs".into(), shell_word(&configs.to_string_lossy())]);
+    }
+    words.extend(["--out".into(), shell_word(&out.to_string_lossy())]);
+    if let Some(previous) = &args.previous_dir {
+        words.extend([
+            "--previous-dir".into(),
+            shell_word(&previous.to_string_lossy()),
+        ]);
+    }
+    for uid in external {
+        words.extend(["--external".into(), shell_word(uid)]);
+    }
+    if let Some(jobs) = args.jobs {
+        words.extend(["--jobs".into(), jobs.to_string()]);
+    }
+    if strict {
+        words.push("--strict".into());
+    }
+    words.join(" ")
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): whole seconds since 1970-01-01 UTC.

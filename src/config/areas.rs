@@ -103,27 +103,29 @@ struct Entry {
 /// inline trees and to resolve relative paths).
 pub fn load(config: &AddressConfig, config_path: &Path) -> Result<AreaTree, AreaError> {
     let dir = config_path.parent().unwrap_or(Path::new("."));
+    // Row problems of the readers, reported together with the tree's (one report per file).
+    let mut problems = Vec::new();
     let (file, entries) = match &config.areas {
         AreaSource::Tree(tree) => (config_path.to_path_buf(), tree_entries(tree, config)?),
         AreaSource::Csv(table) => {
             let file = dir.join(&table.file);
             let rows = read_csv(&file)?;
-            let entries = table_entries(&file, rows, table, &config.levels)?;
+            let entries = table_entries(&file, rows, table, &config.levels, &mut problems)?;
             (file, entries)
         }
         AreaSource::Xlsx(table) => {
             let file = dir.join(&table.file);
             let rows = read_xlsx(&file, table.sheet.as_deref())?;
-            let entries = table_entries(&file, rows, table, &config.levels)?;
+            let entries = table_entries(&file, rows, table, &config.levels, &mut problems)?;
             (file, entries)
         }
         AreaSource::Canreg5(dict) => {
             let file = dir.join(&dict.file);
-            let entries = dictionary_entries(&file, dict, config.levels.len())?;
+            let entries = dictionary_entries(&file, dict, config.levels.len(), &mut problems)?;
             (file, entries)
         }
     };
-    build_tree(&file, config_path, entries, config)
+    build_tree(&file, config_path, entries, config, problems)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,6 +352,7 @@ fn table_entries(
     table: Table,
     source: &TableSource,
     levels: &[Level],
+    problems: &mut Vec<AreaError>,
 ) -> Result<Vec<Entry>, AreaError> {
     let err = |place: &str, message: String| AreaError {
         file: file.to_path_buf(),
@@ -375,10 +378,11 @@ fn table_entries(
                 .iter()
                 .all(|&(_, c, n)| get(c).trim().is_empty() && get(n).trim().is_empty())
             {
-                return Err(err(
+                problems.push(err(
                     place,
                     "is blank: remove the empty row (every row must hold one area)".into(),
                 ));
+                continue;
             }
             let mut parent: Option<String> = None;
             let mut stopped: Option<usize> = None;
@@ -389,13 +393,14 @@ fn table_entries(
                     continue;
                 }
                 if let Some(gap) = stopped {
-                    return Err(err(
+                    problems.push(err(
                         place,
                         format!(
                             "has a {} (`{code}`) but no {}: fill the {} on every row (merged or blank cells?)",
                             levels[level].name, levels[gap].name, levels[gap].name
                         ),
                     ));
+                    break;
                 }
                 out.push(Entry {
                     level,
@@ -423,10 +428,11 @@ fn table_entries(
     for (place, row) in &table.rows {
         let get = |c: usize| row.get(c).map(String::as_str).unwrap_or("");
         if row.iter().all(|c| c.trim().is_empty()) {
-            return Err(err(
+            problems.push(err(
                 place,
                 "is blank: remove the empty row (every row must hold one area)".into(),
             ));
+            continue;
         }
         let parent = parent_col
             .map(get)
@@ -448,6 +454,7 @@ fn dictionary_entries(
     file: &Path,
     source: &DictionarySource,
     levels: usize,
+    problems: &mut Vec<AreaError>,
 ) -> Result<Vec<Entry>, AreaError> {
     let err = |place: String, message: String| AreaError {
         file: file.to_path_buf(),
@@ -517,12 +524,13 @@ fn dictionary_entries(
                 } else if len > category {
                     (1, Some(code.chars().take(category).collect()))
                 } else {
-                    return Err(err(
+                    problems.push(err(
                         format!("line {line}"),
                         format!(
                             "code `{code}` is shorter than the {category}-character category codes of this compound dictionary"
                         ),
                     ));
+                    continue;
                 };
                 out.push(Entry {
                     level,
@@ -591,7 +599,9 @@ fn build_tree(
     config_path: &Path,
     mut entries: Vec<Entry>,
     config: &AddressConfig,
+    problems: Vec<AreaError>,
 ) -> Result<AreaTree, AreaError> {
+    let mut errors = problems;
     let levels = &config.levels;
     let err = |place: &str, message: String| AreaError {
         file: file.to_path_buf(),
@@ -643,9 +653,9 @@ fn build_tree(
     }
     // Wide layout: the parent code was captured before the parent's own fix was applied; a fix
     // of a parent (code, name) pair is reflected above through the code rewrite.
-    if let Some(i) = fix_used.iter().position(|u| !u) {
+    for i in (0..fix_used.len()).filter(|&i| !fix_used[i]) {
         let f = &config.fixes[i];
-        return Err(AreaError {
+        errors.push(AreaError {
             file: config_path.to_path_buf(),
             place: format!("address.fixes[{i}]"),
             message: format!(
@@ -682,13 +692,18 @@ fn build_tree(
                 match parent_of.get(p) {
                     Some(next) => at = *next,
                     None => {
-                        return Err(err(
-                            &e.place,
-                            format!(
-                                "area `{}` ({}) names parent `{p}`, which is not in the file: add the parent or correct the code",
-                                e.code, e.name
-                            ),
-                        ));
+                        // Reported once, on the row that names the missing parent.
+                        if e.parent.as_deref() == Some(p) {
+                            errors.push(err(
+                                &e.place,
+                                format!(
+                                    "area `{}` ({}) names parent `{p}`, which is not in the file: add the parent or correct the code",
+                                    e.code, e.name
+                                ),
+                            ));
+                        }
+                        depth = usize::MAX;
+                        break;
                     }
                 }
             }
@@ -697,6 +712,7 @@ fn build_tree(
         for (e, d) in entries.iter_mut().zip(depths) {
             e.level = d;
         }
+        entries.retain(|e| e.level != usize::MAX);
     }
 
     let mut tree = AreaTree {
@@ -705,7 +721,6 @@ fn build_tree(
     };
     // code -> index, across all levels (a code may appear at one level only).
     let mut by_code: HashMap<String, usize> = HashMap::with_capacity(entries.len());
-    let mut errors: Vec<AreaError> = Vec::new();
     // Codes already reported: their repeats and their descendants are skipped, so one defect
     // gives one message.
     let mut rejected: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -812,6 +827,27 @@ fn build_tree(
                 ));
                 continue;
             }
+            if other.parent != parent {
+                // The same code under two parents: either one area listed twice (remove the
+                // wrong row) or two areas sharing a code (give one its own).
+                let parent_level = &levels[e.level - 1].name;
+                let describe = |p: Option<usize>| {
+                    p.map(|p| format!("`{}` ({})", tree.areas[p].code, tree.areas[p].name))
+                        .unwrap_or_default()
+                };
+                errors.push(err(
+                    &e.place,
+                    format!(
+                        "{level_name} `{code}` is under two {parent_level}s: {parent_level} {} at {} (`{}`) and {parent_level} {} here (`{}`): an area has one parent; remove the row under the wrong {parent_level}, or if these are two areas give one of them its own code",
+                        describe(other.parent),
+                        other.place,
+                        other.name,
+                        describe(parent),
+                        e.name
+                    ),
+                ));
+                continue;
+            }
             if !e.repeats_allowed {
                 errors.push(err(
                     &e.place,
@@ -828,23 +864,6 @@ fn build_tree(
                     format!(
                         "{level_name} code `{code}` has two names: `{}` here and `{}` at {}: make them the same",
                         e.name, other.name, other.place
-                    ),
-                ));
-                continue;
-            }
-            if other.parent != parent {
-                errors.push(err(
-                    &e.place,
-                    format!(
-                        "{level_name} `{code}` ({}) is under {} `{}` here but under `{}` at {}: an area has one parent",
-                        e.name,
-                        levels[e.level - 1].name,
-                        parent.map(|p| tree.areas[p].code.as_str()).unwrap_or(""),
-                        other
-                            .parent
-                            .map(|p| tree.areas[p].code.as_str())
-                            .unwrap_or(""),
-                        other.place
                     ),
                 ));
                 continue;
@@ -872,12 +891,12 @@ fn build_tree(
         return Err(err("file", "holds no areas".into()));
     }
     let last = levels.len() - 1;
-    if let Some(a) = tree
+    for a in tree
         .areas
         .iter()
-        .find(|a| a.level < last && a.children.is_empty())
+        .filter(|a| a.level < last && a.children.is_empty())
     {
-        return Err(err(
+        errors.push(err(
             &a.place,
             format!(
                 "{} `{}` ({}) has no {}: every area above the last level needs at least one (add e.g. an `unknown` {} as CanReg5 dictionaries do)",
@@ -888,6 +907,9 @@ fn build_tree(
                 levels[a.level + 1].name
             ),
         ));
+    }
+    if !errors.is_empty() {
+        return Err(combine(errors));
     }
     Ok(tree)
 }

@@ -24,7 +24,8 @@ pub struct Identifier {
     /// Required at enrollment. Default false.
     #[serde(default)]
     pub mandatory: bool,
-    /// A pattern the value must match (`d2:validatePattern`, Java regular expression syntax).
+    /// A pattern the value must match (`d2:validatePattern`: a JavaScript regular expression, the
+    /// whole value must match; checked by [`super::js_regex`]).
     #[serde(default)]
     pub pattern: Option<String>,
     /// The message shown when the value does not match `pattern`.

@@ -11,6 +11,7 @@ pub mod canreg5;
 mod error;
 pub mod identifiers;
 pub mod indicators;
+pub mod js_regex;
 mod languages;
 pub mod patient_id;
 pub mod schema;

@@ -194,6 +194,17 @@ impl CountryConfig {
                     "needs a `pattern`".into(),
                 ));
             }
+            if let Some(pattern) = &id.pattern
+                && let Err(e) = super::js_regex::check(pattern)
+            {
+                return Err(invalid(
+                    format!("identifiers[{i}].pattern"),
+                    format!(
+                        "`{pattern}` is not a regular expression d2:validatePattern can compile (JavaScript RegExp, as DHIS2's rule engine runs it): at position {}: {}",
+                        e.position, e.message
+                    ),
+                ));
+            }
         }
         if let Some(access) = &self.access {
             for (from, to) in &access.uid_remap {

@@ -1,5 +1,11 @@
 //! `--check-version`: a change needs a version bump, a breaking change a major one.
 //!
+//! Country packages are versioned `<base version>-<cc>.<major>.<minor>` (`1.0.1-gh.2.0`, see
+//! docs/config.md: Versions): the base version stays the version of the base the package is
+//! built on, and the country's own breaking change raises the country major after the code
+//! (`1.0.1-gh.1.3` -> `1.0.1-gh.2.0`). `<base>-<cc>.<n>` reads as major n, minor 0. For such
+//! versions a breaking change needs a higher country major (or a base of a higher major version).
+//!
 //! Versions are read as `MAJOR[.MINOR[.PATCH...]][-SUFFIX][+BUILD]` (`1.0.1`, `1.0.1-rw.2`).
 //! Ordering: the numbers first, then the suffix (dot-separated, numbers compared as numbers); a
 //! version without a suffix is *above* the same numbers with one (as in semver); `+BUILD` is ignored.
@@ -34,6 +40,29 @@ impl Version {
 
     pub fn major(&self) -> u64 {
         self.numbers.first().copied().unwrap_or(0)
+    }
+
+    /// The country part of `<base>-<cc>.<major>[.<minor>]`: (cc, major, minor).
+    pub fn country(&self) -> Option<(&str, u64, u64)> {
+        let (code, rest) = self.suffix.split_first()?;
+        if !(2..=3).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        let numbers: Vec<u64> = rest.iter().map(|n| n.parse().ok()).collect::<Option<_>>()?;
+        match numbers.as_slice() {
+            [major] => Some((code, *major, 0)),
+            [major, minor] => Some((code, *major, *minor)),
+            _ => None,
+        }
+    }
+
+    /// The base version: the numbers before the suffix (`1.0.1`).
+    pub fn base(&self) -> String {
+        self.numbers
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(".")
     }
 }
 
@@ -107,6 +136,26 @@ pub fn check_version(diff: &Diff) -> Result<String, String> {
             "{changes} change(s) but the version was not bumped ({old_text} -> {new_text}): raise `package.version`"
         ));
     }
+    if let (Some((old_cc, old_major, _)), Some((new_cc, new_major, _))) =
+        (old.country(), new.country())
+    {
+        if !old_cc.eq_ignore_ascii_case(new_cc) {
+            return Err(format!(
+                "{old_text} -> {new_text} changes the country code `{old_cc}` to `{new_cc}`: a package keeps its country; compare packages of one country"
+            ));
+        }
+        if breaking > 0 && new_major <= old_major && new.major() <= old.major() {
+            return Err(format!(
+                "{breaking} breaking change(s) need the country's major version raised, but {old_text} -> {new_text} keeps {old_cc} major {old_major}: use {}-{old_cc}.{}.0 (the base version {} stays true)",
+                new.base(),
+                old_major + 1,
+                new.base()
+            ));
+        }
+        return Ok(format!(
+            "{old_text} -> {new_text} fits {changes} change(s), {breaking} breaking"
+        ));
+    }
     if breaking > 0 && new.major() <= old.major() {
         return Err(format!(
             "{breaking} breaking change(s) need a major version bump, but {old_text} -> {new_text} keeps major version {}: use {}.0.0 or higher",
@@ -137,5 +186,11 @@ mod tests {
         assert_eq!(v("1.0").cmp(&v("1.0.0")), Ordering::Equal);
         assert_eq!(v("2.0.0+build7").major(), 2);
         assert!(Version::parse("one").is_none());
+        assert!(v("1.0.1-gh.1") < v("1.0.1-gh.1.1"));
+        assert!(v("1.0.1-gh.1.9") < v("1.0.1-gh.2.0"));
+        assert_eq!(v("1.0.1-gh.2").country(), Some(("gh", 2, 0)));
+        assert_eq!(v("1.0.1-gh.2.3").country(), Some(("gh", 2, 3)));
+        assert_eq!(v("1.0.1-rc.1.2.3").country(), None);
+        assert_eq!(v("1.0.1-gh.2.3").base(), "1.0.1");
     }
 }

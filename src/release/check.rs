@@ -85,6 +85,50 @@ pub fn compare_tree(expected: &BTreeMap<String, Vec<u8>>, dir: &Path) -> Vec<Mis
     mismatches
 }
 
+/// `arg` as a POSIX shell word (single-quoted when it holds anything but plain characters).
+pub fn shell_word(arg: &str) -> String {
+    if !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./-=:+,@%".contains(c))
+    {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
+/// What to do about the mismatches: files crtk did not produce are removed by hand (a release
+/// write only removes files its own previous manifest listed), the others are rebuilt with
+/// `rebuild` (the user's own command without `--check`).
+pub fn advice(mismatches: &[Mismatch], out: &Path, rebuild: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let extra: Vec<String> = mismatches
+        .iter()
+        .filter(|m| m.kind == MismatchKind::Extra)
+        .map(|m| shell_word(&out.join(&m.path).to_string_lossy()))
+        .collect();
+    if !extra.is_empty() {
+        lines.push(format!(
+            "{} file(s) in {} are not part of the release and `crtk build --all` does not remove files it did not write: delete them (`rm {}`), or move them out of {}",
+            extra.len(),
+            out.display(),
+            extra.join(" "),
+            out.display()
+        ));
+    }
+    let stale = mismatches
+        .iter()
+        .filter(|m| m.kind != MismatchKind::Extra)
+        .count();
+    if stale > 0 {
+        lines.push(format!(
+            "{stale} file(s) differ or are missing: run `{rebuild}` and commit the result"
+        ));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,7 +191,12 @@ pub fn build_country(
         "release-notes",
         release_notes.into_bytes(),
     ));
-    let workbook = workbook::workbook_bytes(package)
+    let mapped = config
+        .access
+        .as_ref()
+        .map(|a| a.user_groups.clone())
+        .unwrap_or_default();
+    let workbook = workbook::workbook_bytes_with_groups(package, &mapped)
         .map_err(|e| vec![format!("metadata reference workbook: {e}")])?;
     files.push((format!("{name}.xlsx"), "workbook", workbook));
 

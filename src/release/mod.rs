@@ -19,7 +19,7 @@
 //! with a `dist/` on disk (the CI guard against committed outputs that are stale).
 
 mod changes;
-mod check;
+pub mod check;
 mod country;
 mod customisation;
 pub mod discover;

@@ -174,11 +174,17 @@ fn program_sheet(package: &Package, names: &RuleNames) -> Sheet {
                 .into_iter()
                 .map(|s| names.name_of(s))
                 .collect();
-            let attributes = p
+            // The program's attributes by name, in form order.
+            let attributes: Vec<String> = p
                 .get("programTrackedEntityAttributes")
                 .and_then(Value::as_array)
-                .map(Vec::len)
-                .unwrap_or(0);
+                .into_iter()
+                .flatten()
+                .filter_map(|a| {
+                    let id = a.get("trackedEntityAttribute")?.get("id")?.as_str()?;
+                    Some(names.name_of(id))
+                })
+                .collect();
             vec![
                 Cell::text(object_name(p).unwrap_or("")),
                 Cell::text(text(p, "shortName")),
@@ -193,7 +199,7 @@ fn program_sheet(package: &Package, names: &RuleNames) -> Sheet {
                 Cell::text(text(p, "enrollmentDateLabel")),
                 Cell::text(text(p, "incidentDateLabel")),
                 Cell::text(stages.join("\n")),
-                Cell::Number(attributes as f64),
+                Cell::text(attributes.join("\n")),
                 Cell::text(text(p, "description")),
             ]
         })
@@ -210,7 +216,7 @@ fn program_sheet(package: &Package, names: &RuleNames) -> Sheet {
             ("Enrollment date label", 22.0),
             ("Incident date label", 22.0),
             ("Stages", 24.0),
-            ("Attributes", 11.0),
+            ("Attributes", 36.0),
             ("Description", 60.0),
         ],
         rows,
@@ -678,44 +684,97 @@ fn source_in_words(source: &str) -> String {
     }
 }
 
+/// Every user group the package's sharing names: its own groups, and groups of the target
+/// instance that `access.user_groups` mapped the CR groups onto (not in the package; their
+/// names are filled in by [`workbook_bytes_with_groups`]). Access to the program and each stage
+/// in words, and how many objects are shared with the group.
 fn user_groups_sheet(package: &Package) -> Sheet {
+    let shared_with = |object: &Object, group: &str| -> Option<String> {
+        let access = object
+            .get("sharing")?
+            .get("userGroups")?
+            .get(group)?
+            .get("access")?
+            .as_str()?;
+        Some(access.to_string())
+    };
+    let mut groups: BTreeMap<String, Option<&Object>> = BTreeMap::new();
+    for group in objects(package, "userGroups") {
+        groups.insert(id(group).to_string(), Some(group));
+    }
+    for (_, _, object) in package.all_objects() {
+        if let Some(shared) = object
+            .get("sharing")
+            .and_then(|s| s.get("userGroups"))
+            .and_then(Value::as_object)
+        {
+            for uid in shared.keys() {
+                groups.entry(uid.clone()).or_insert(None);
+            }
+        }
+    }
     let programs = by_name(objects(package, "programs"));
-    let rows = by_name(objects(package, "userGroups"))
-        .into_iter()
-        .map(|group| {
-            let group_id = id(group);
-            let access: Vec<String> = programs
-                .iter()
-                .filter_map(|p| {
-                    let access = p
-                        .get("sharing")?
-                        .get("userGroups")?
-                        .get(group_id)?
-                        .get("access")?
-                        .as_str()?;
-                    Some(format!(
-                        "{}: {} ({access})",
-                        object_name(p).unwrap_or(""),
-                        access_in_words(access)
-                    ))
-                })
-                .collect();
+    let stages = ordered_stages(package);
+    let mut rows: Vec<Vec<Cell>> = groups
+        .iter()
+        .map(|(group_id, group)| {
+            let mut access: Vec<String> = Vec::new();
+            for (kind, list) in [("Program", &programs), ("Stage", &stages)] {
+                for object in list.iter() {
+                    if let Some(a) = shared_with(object, group_id) {
+                        access.push(format!(
+                            "{kind} {}: {} ({a})",
+                            object_name(object).unwrap_or(""),
+                            access_in_words(&a)
+                        ));
+                    }
+                }
+            }
+            let count = package
+                .all_objects()
+                .filter(|(_, _, o)| shared_with(o, group_id).is_some())
+                .count();
+            let (name, code, description, origin) = match group {
+                Some(g) => (
+                    object_name(g).unwrap_or(""),
+                    text(g, "code"),
+                    text(g, "description"),
+                    "in the package",
+                ),
+                None => (
+                    "",
+                    "",
+                    "",
+                    "not in the package: must exist in the target instance",
+                ),
+            };
             vec![
-                Cell::text(object_name(group).unwrap_or("")),
-                Cell::text(text(group, "code")),
-                Cell::text(group_id),
+                Cell::text(name),
+                Cell::text(code),
+                Cell::text(group_id.as_str()),
+                Cell::text(origin),
                 Cell::text(access.join("\n")),
-                Cell::text(text(group, "description")),
+                Cell::Number(count as f64),
+                Cell::text(description),
             ]
         })
         .collect();
+    rows.sort_by(|a, b| {
+        let key = |r: &Vec<Cell>| match (&r[0], &r[2]) {
+            (Cell::Text(n), Cell::Text(u)) => (n.clone(), u.clone()),
+            _ => Default::default(),
+        };
+        key(a).cmp(&key(b))
+    });
     Sheet {
         name: "User groups",
         columns: vec![
             ("Name", 30.0),
             ("Code", 22.0),
             ("UID", 14.0),
-            ("Access to programs", 60.0),
+            ("Where", 28.0),
+            ("Access to the program and its stages", 60.0),
+            ("Objects shared with it", 12.0),
             ("Description", 50.0),
         ],
         rows,
@@ -880,7 +939,35 @@ pub fn write_workbook(package: &Package, sheets: &[Sheet]) -> Result<Vec<u8>, Xl
 
 /// The reference workbook of `package`, as xlsx bytes.
 pub fn workbook_bytes(package: &Package) -> Result<Vec<u8>, XlsxError> {
-    write_workbook(package, &reference_sheets(package))
+    workbook_bytes_with_groups(package, &BTreeMap::new())
+}
+
+/// [`workbook_bytes`], naming the target instance's groups the config mapped the CR groups onto
+/// (`access.user_groups`: CR group name -> UID).
+pub fn workbook_bytes_with_groups(
+    package: &Package,
+    mapped: &BTreeMap<String, String>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut sheets = reference_sheets(package);
+    for sheet in sheets.iter_mut().filter(|s| s.name == "User groups") {
+        for row in &mut sheet.rows {
+            let uid = match &row[2] {
+                Cell::Text(uid) => uid.clone(),
+                Cell::Number(_) => continue,
+            };
+            if let Some((name, _)) = mapped.iter().find(|(_, to)| **to == uid)
+                && row[0] == Cell::text("")
+            {
+                row[0] = Cell::text(format!("{name} (mapped)"));
+                row[3] = Cell::text("existing group of the target instance (access.user_groups)");
+            }
+        }
+        sheet.rows.sort_by(|a, b| match (&a[0], &b[0]) {
+            (Cell::Text(x), Cell::Text(y)) => x.cmp(y),
+            _ => std::cmp::Ordering::Equal,
+        });
+    }
+    write_workbook(package, &sheets)
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ mod working_lists;
 pub use expressions::{MAX_FLAT_CHAIN, program_item_store};
 pub use finding::{Finding, ObjectRef, Report, Severity};
 pub use references::DEFAULT_EXTERNAL;
-pub use run::{validate_config, validate_file, validate_loaded};
+pub use run::{config_externals, validate_config, validate_file, validate_loaded};
 pub(crate) use structure::UNIQUE;
 
 use crate::package::Package;

@@ -37,7 +37,8 @@ pub fn render(report: &Report, format: Format, colour: bool) -> String {
     }
 }
 
-/// Findings grouped by object (in order of first appearance), then the summary line.
+/// Repeated findings counted once, the others grouped by object (in order of first appearance),
+/// then the summary line.
 pub fn human(report: &Report, colour: bool) -> String {
     let paint = |code: &str, text: &str| {
         if colour {
@@ -46,8 +47,66 @@ pub fn human(report: &Report, colour: bool) -> String {
             text.to_string()
         }
     };
+    // The same message on many objects (e.g. one missing user group named by every object's
+    // sharing) is printed once with its count, instead of once per object.
+    let mut repeats: Vec<(RepeatKey, Vec<&Finding>)> = Vec::new();
+    {
+        let mut index: std::collections::HashMap<RepeatKey, usize> =
+            std::collections::HashMap::new();
+        for f in &report.findings {
+            let key = (f.code, f.severity, f.message.as_str());
+            let i = *index.entry(key).or_insert_with(|| {
+                repeats.push((key, Vec::new()));
+                repeats.len() - 1
+            });
+            repeats[i].1.push(f);
+        }
+    }
+    repeats.retain(|(_, list)| list.len() >= GROUP_AT);
+    let grouped: std::collections::HashSet<RepeatKey> =
+        repeats.iter().map(|(key, _)| *key).collect();
+    let mut out = String::new();
+    for ((code, severity, message), list) in &repeats {
+        let severity = match severity {
+            Severity::Error => paint("31", "error"),
+            Severity::Warning => paint("33", "warning"),
+        };
+        let objects: std::collections::BTreeSet<String> = list
+            .iter()
+            .map(|f| {
+                f.object
+                    .as_ref()
+                    .map(|o| o.label())
+                    .unwrap_or_else(|| "package".into())
+            })
+            .collect();
+        out.push_str(&format!(
+            "{severity}[{code}] \u{d7}{} on {} object{}: {message}\n",
+            thousands(list.len()),
+            thousands(objects.len()),
+            if objects.len() == 1 { "" } else { "s" }
+        ));
+        for f in list.iter().take(SHOWN) {
+            let label = f
+                .object
+                .as_ref()
+                .map(|o| o.label())
+                .unwrap_or_else(|| "package".into());
+            out.push_str(&format!("    e.g. {label} at {}\n", f.path));
+        }
+        if list.len() > SHOWN {
+            out.push_str(&format!(
+                "    ... and {} more (--format json lists each)\n",
+                thousands(list.len() - SHOWN)
+            ));
+        }
+    }
     let mut groups: Vec<(String, Vec<&Finding>)> = Vec::new();
-    for f in &report.findings {
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| !grouped.contains(&(f.code, f.severity, f.message.as_str())))
+    {
         let label = f
             .object
             .as_ref()
@@ -58,7 +117,6 @@ pub fn human(report: &Report, colour: bool) -> String {
             None => groups.push((label, vec![f])),
         }
     }
-    let mut out = String::new();
     for (label, findings) in groups {
         out.push_str(&paint("1", &label));
         out.push('\n');
@@ -83,6 +141,27 @@ pub fn human(report: &Report, colour: bool) -> String {
     };
     out.push_str(&summary);
     out.push('\n');
+    out
+}
+
+/// What makes findings the same: code, severity and message.
+type RepeatKey<'a> = (&'a str, Severity, &'a str);
+
+/// A finding repeated this often (same code, severity and message) is printed once, counted.
+const GROUP_AT: usize = 5;
+/// Examples shown under a repeated finding.
+const SHOWN: usize = 3;
+
+/// `7181` -> `7,181`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
     out
 }
 

@@ -97,3 +97,16 @@ pub fn validate_loaded(
     report.findings.extend(crate::canreg5::findings(&built));
     Ok((built, report))
 }
+
+/// The UIDs a country config declares as existing in the target instance: `validate.external`
+/// and what `access` points at. `crtk validate <package> --config <country.yaml>` accepts them,
+/// as the build that wrote the package did.
+pub fn config_externals(config: &crate::config::CountryConfig) -> Vec<String> {
+    let mut ids = config.validate.external.clone();
+    if let Some(access) = &config.access {
+        ids.extend(access.user_groups.values().cloned());
+        ids.extend(access.uid_remap.values().cloned());
+        ids.extend(access.org_units.iter().cloned());
+    }
+    ids
+}
