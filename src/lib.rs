@@ -9,6 +9,7 @@ pub mod build;
 pub mod config;
 pub mod diff;
 pub mod expression;
+pub mod input;
 pub mod output;
 pub mod package;
 pub mod release;

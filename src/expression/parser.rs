@@ -102,11 +102,19 @@ pub const PROGRAM_VARIABLES: [&str; 29] = [
 
 const NAMED_VALUES: [&str; 3] = ["days", "periodInYear", "yearlyPeriodCount"];
 
+/// Parentheses and function calls nested inside one another.
+pub const MAX_NESTING: usize = 64;
+/// Operators (unary and binary) in one expression: each may add a level to the tree, which
+/// every later pass walks recursively, so this bounds their stack use too.
+pub const MAX_OPERATORS: usize = 2000;
+
 /// Parses a program-rule expression (condition or action data).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
     let mut p = Parser {
         src,
         c: Cursor::new(src),
+        depth: 0,
+        operators: 0,
     };
     p.expr(true)
 }
@@ -120,6 +128,10 @@ enum Item {
 struct Parser<'a> {
     src: &'a str,
     c: Cursor<'a>,
+    /// Current nesting of `expr` (parentheses, call arguments).
+    depth: usize,
+    /// Operators read so far.
+    operators: usize,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -141,8 +153,32 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    /// `expr`: operand (operator operand)*; at the root the whole input must be consumed.
+    /// `expr`, at most [`MAX_NESTING`] deep.
     fn expr(&mut self, root: bool) -> PResult<Expr> {
+        if self.depth >= MAX_NESTING {
+            return self.syntax(format!(
+                "Expression nested too deeply: more than {MAX_NESTING} levels of parentheses or function calls"
+            ));
+        }
+        self.depth += 1;
+        let result = self.expr_level(root);
+        self.depth -= 1;
+        result
+    }
+
+    /// Counts an operator against [`MAX_OPERATORS`].
+    fn count_operator(&mut self) -> PResult<()> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return self.syntax(format!(
+                "Expression too long: more than {MAX_OPERATORS} operators; split the rule"
+            ));
+        }
+        Ok(())
+    }
+
+    /// `expr`: operand (operator operand)*; at the root the whole input must be consumed.
+    fn expr_level(&mut self, root: bool) -> PResult<Expr> {
         let mut items = Vec::new();
         loop {
             self.operand(&mut items)?;
@@ -158,15 +194,18 @@ impl<'a> Parser<'a> {
             let c = self.c.peek();
             if c == b'a' && self.c.starts_with("and") && !lexer::is_identifier(self.c.peek_at(3)) {
                 self.c.bump(3);
+                self.count_operator()?;
                 items.push(Item::Binary(BinaryOp::And));
             } else if c == b'o'
                 && self.c.starts_with("or")
                 && !lexer::is_identifier(self.c.peek_at(2))
             {
                 self.c.bump(2);
+                self.count_operator()?;
                 items.push(Item::Binary(BinaryOp::Or));
             } else if !self.c.at_end() && lexer::is_binary_operator(c) {
                 let op = self.binary_operator()?;
+                self.count_operator()?;
                 items.push(Item::Binary(op));
             } else {
                 if root && !self.c.at_end() {
@@ -218,11 +257,13 @@ impl<'a> Parser<'a> {
                     _ => UnaryOp::Not,
                 };
                 self.c.bump(1);
+                self.count_operator()?;
                 items.push(Item::Unary(op, s));
                 continue;
             }
             if c == b'n' && self.c.starts_with("not") && !lexer::is_identifier(self.c.peek_at(3)) {
                 self.c.bump(3);
+                self.count_operator()?;
                 items.push(Item::Unary(UnaryOp::Not, s));
                 continue;
             }
@@ -231,6 +272,7 @@ impl<'a> Parser<'a> {
                 && !lexer::is_identifier(self.c.peek_at(8))
             {
                 self.c.bump(8);
+                self.count_operator()?;
                 items.push(Item::Unary(UnaryOp::Distinct, s));
                 continue;
             }

@@ -1,0 +1,92 @@
+//! `dist/` is written by one `crtk build --all` at a time, and a killed run is repaired by the
+//! next one.
+//!
+//! - `dist/.crtk.lock` is locked (an OS file lock, released even when the process is killed)
+//!   for the whole write; a second run fails at once naming the holder's process id.
+//! - temp files go to `dist/.crtk-tmp/` only; every run empties it first.
+//! - `dist/.crtk-writing` exists from the first write until the manifest (written last) is in
+//!   place, so `--check` can tell an interrupted write from files changed by hand.
+
+use crate::output::OutputError;
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+pub const LOCK: &str = ".crtk.lock";
+pub const TEMP: &str = ".crtk-tmp";
+pub const WRITING: &str = ".crtk-writing";
+
+/// True for crtk's own bookkeeping entries at the top of `dist/` (not release files).
+pub fn is_bookkeeping(name: &str) -> bool {
+    matches!(name, LOCK | TEMP | WRITING)
+}
+
+/// True when the last write into `out` did not finish.
+pub fn interrupted(out: &Path) -> bool {
+    out.join(WRITING).exists()
+}
+
+/// The exclusive right to write `out`, held until dropped.
+pub struct DistLock {
+    _file: std::fs::File,
+    out: PathBuf,
+}
+
+impl DistLock {
+    /// Takes the lock, or fails naming the process that holds it; then empties the temp folder
+    /// and marks the write as begun.
+    pub fn acquire(out: &Path) -> Result<DistLock, OutputError> {
+        let io = |path: PathBuf| move |source| OutputError::Io { path, source };
+        std::fs::create_dir_all(out).map_err(io(out.to_path_buf()))?;
+        let path = out.join(LOCK);
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io(path.clone()))?;
+        if let Err(e) = file.try_lock() {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            let who = if holder.is_empty() {
+                "another crtk".to_string()
+            } else {
+                format!("crtk process {holder}")
+            };
+            return Err(OutputError::Io {
+                path,
+                source: std::io::Error::other(format!(
+                    "{who} is writing this folder ({e}); wait for it to finish, then run again"
+                )),
+            });
+        }
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = write!(file, "{}", std::process::id());
+        let temp = out.join(TEMP);
+        let _ = std::fs::remove_dir_all(&temp);
+        std::fs::create_dir_all(&temp).map_err(io(temp.clone()))?;
+        let marker = out.join(WRITING);
+        std::fs::write(&marker, format!("{}\n", std::process::id())).map_err(io(marker))?;
+        Ok(DistLock {
+            _file: file,
+            out: out.to_path_buf(),
+        })
+    }
+
+    /// Where temp files go.
+    pub fn temp_dir(&self) -> PathBuf {
+        self.out.join(TEMP)
+    }
+
+    /// The manifest is in place: the write is complete.
+    pub fn finish(self) -> Result<(), OutputError> {
+        let _ = std::fs::remove_dir_all(self.out.join(TEMP));
+        let marker = self.out.join(WRITING);
+        std::fs::remove_file(&marker).map_err(|source| OutputError::Io {
+            path: marker,
+            source,
+        })
+    }
+}
