@@ -1,23 +1,21 @@
 //! `dist/` is written by one `crtk build --all` at a time, and a killed run is repaired by the
 //! next one.
 //!
-//! - `dist/.crtk.lock` is locked (an OS file lock, released even when the process is killed)
-//!   for the whole write; a second run fails at once naming the holder's process id.
+//! - `dist/` itself is locked (an OS file lock, released even when the process is killed) for
+//!   the whole write; a second run fails at once naming the holder's process id.
 //! - temp files go to `dist/.crtk-tmp/` only; every run empties it first.
-//! - `dist/.crtk-writing` exists from the first write until the manifest (written last) is in
+//! - `dist/.crtk-writing` (holding the writer's process id) exists from the first write until the manifest (written last) is in
 //!   place, so `--check` can tell an interrupted write from files changed by hand.
 
 use crate::output::OutputError;
-use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-pub const LOCK: &str = ".crtk.lock";
 pub const TEMP: &str = ".crtk-tmp";
 pub const WRITING: &str = ".crtk-writing";
 
 /// True for crtk's own bookkeeping entries at the top of `dist/` (not release files).
 pub fn is_bookkeeping(name: &str) -> bool {
-    matches!(name, LOCK | TEMP | WRITING)
+    matches!(name, TEMP | WRITING)
 }
 
 /// True when the last write into `out` did not finish.
@@ -37,17 +35,10 @@ impl DistLock {
     pub fn acquire(out: &Path) -> Result<DistLock, OutputError> {
         let io = |path: PathBuf| move |source| OutputError::Io { path, source };
         std::fs::create_dir_all(out).map_err(io(out.to_path_buf()))?;
-        let path = out.join(LOCK);
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io(path.clone()))?;
+        // The lock is on the folder itself: no lock file to leave behind or commit.
+        let file = std::fs::File::open(out).map_err(io(out.to_path_buf()))?;
         if let Err(e) = file.try_lock() {
-            let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
+            let holder = std::fs::read_to_string(out.join(WRITING)).unwrap_or_default();
             let holder = holder.trim();
             let who = if holder.is_empty() {
                 "another crtk".to_string()
@@ -55,15 +46,12 @@ impl DistLock {
                 format!("crtk process {holder}")
             };
             return Err(OutputError::Io {
-                path,
+                path: out.to_path_buf(),
                 source: std::io::Error::other(format!(
                     "{who} is writing this folder ({e}); wait for it to finish, then run again"
                 )),
             });
         }
-        let _ = file.set_len(0);
-        let _ = file.rewind();
-        let _ = write!(file, "{}", std::process::id());
         let temp = out.join(TEMP);
         let _ = std::fs::remove_dir_all(&temp);
         std::fs::create_dir_all(&temp).map_err(io(temp.clone()))?;
