@@ -42,25 +42,55 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
             .by_index(i)
             .map_err(|e| format!("cannot open as XLSX: {e}"))?;
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
-        let mut part = Vec::new();
-        // The declared size is not trusted: read at most what is left of the budget, plus one.
-        (&mut entry)
-            .take(budget - total + 1)
-            .read_to_end(&mut part)
-            .map_err(|e| format!("cannot open as XLSX: part `{name}`: {e}"))?;
-        total += part.len() as u64;
-        if total > budget {
-            return Err(format!(
-                "unpacks to more than crtk's input limit of {} MiB (a zip bomb?); if the workbook is genuine, raise the limit with {}=<MiB>",
-                budget / (1024 * 1024),
-                super::MAX_ENV
-            ));
-        }
         let lower = name.to_ascii_lowercase();
-        if lower.ends_with("sharedstrings.xml") {
-            check_shared_strings(&part).map_err(|e| format!("part `{name}`: {e}"))?;
+        // The declared size is not trusted: read at most what is left of the budget, plus one,
+        // in chunks, scanning the parts checked below as they stream by.
+        let mut scan = if lower.ends_with("sharedstrings.xml") {
+            Some(Scan::Strings(StringsScan::default()))
         } else if lower.starts_with("xl/worksheets/") && lower.ends_with(".xml") {
-            check_sheet(&part).map_err(|e| format!("part `{name}`: {e}"))?;
+            Some(Scan::Sheet(SheetScan::default()))
+        } else {
+            None
+        };
+        let mut limited = (&mut entry).take(budget - total + 1);
+        let mut chunk = vec![0u8; 1 << 20];
+        let mut carry: Vec<u8> = Vec::new();
+        loop {
+            let n = limited
+                .read(&mut chunk)
+                .map_err(|e| format!("cannot open as XLSX: part `{name}`: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            if total > budget {
+                return Err(format!(
+                    "unpacks to more than crtk's input limit of {} MiB (a zip bomb?); if the workbook is genuine, raise the limit with {}=<MiB>",
+                    budget / (1024 * 1024),
+                    super::MAX_ENV
+                ));
+            }
+            if let Some(scan) = &mut scan {
+                carry.extend_from_slice(&chunk[..n]);
+                // Scan up to the last complete tag; keep the rest for the next chunk.
+                let cut = match carry.iter().rposition(|b| *b == b'<') {
+                    Some(i) if !carry[i..].contains(&b'>') => i,
+                    _ => carry.len(),
+                };
+                scan.feed(&carry[..cut])
+                    .map_err(|e| format!("part `{name}`: {e}"))?;
+                carry.drain(..cut);
+                if carry.len() > MAX_TAG {
+                    return Err(format!(
+                        "part `{name}`: an XML tag is longer than {MAX_TAG} bytes: the workbook is damaged or crafted"
+                    ));
+                }
+            }
+        }
+        if let Some(mut scan) = scan {
+            scan.feed(&carry)
+                .map_err(|e| format!("part `{name}`: {e}"))?;
+            scan.finish().map_err(|e| format!("part `{name}`: {e}"))?;
         }
     }
     Ok(())
@@ -123,27 +153,62 @@ fn number(value: &[u8]) -> Option<u64> {
     std::str::from_utf8(value).ok()?.trim().parse().ok()
 }
 
-/// `uniqueCount` / `count` may not exceed the strings the part really holds.
-fn check_shared_strings(xml: &[u8]) -> Result<(), String> {
-    let mut declared = None;
-    let mut held: u64 = 0;
-    for (name, tag) in tags(xml) {
-        match name {
-            b"sst" => {
-                // calamine reserves room for `uniqueCount` strings up front.
-                if let Some(n) = attribute(tag, "uniqueCount") {
-                    declared = Some(number(n).unwrap_or(u64::MAX));
-                }
+/// Longest XML tag kept across chunks.
+const MAX_TAG: usize = 1 << 20;
+
+enum Scan {
+    Strings(StringsScan),
+    Sheet(SheetScan),
+}
+
+impl Scan {
+    fn feed(&mut self, xml: &[u8]) -> Result<(), String> {
+        match self {
+            Scan::Strings(s) => {
+                s.feed(xml);
+                Ok(())
             }
-            b"si" => held += 1,
-            _ => {}
+            Scan::Sheet(s) => s.feed(xml),
         }
     }
-    match declared {
-        Some(n) if n > held => Err(format!(
-            "declares uniqueCount=\"{n}\" but holds {held} strings: the workbook is damaged or crafted; save it again from a spreadsheet program"
-        )),
-        _ => Ok(()),
+    fn finish(&self) -> Result<(), String> {
+        match self {
+            Scan::Strings(s) => s.finish(),
+            Scan::Sheet(s) => s.finish(),
+        }
+    }
+}
+
+/// `uniqueCount` (calamine reserves room for that many strings up front) may not exceed the
+/// strings the part really holds.
+#[derive(Default)]
+struct StringsScan {
+    declared: Option<u64>,
+    held: u64,
+}
+
+impl StringsScan {
+    fn feed(&mut self, xml: &[u8]) {
+        for (name, tag) in tags(xml) {
+            match name {
+                b"sst" => {
+                    if let Some(n) = attribute(tag, "uniqueCount") {
+                        self.declared = Some(number(n).unwrap_or(u64::MAX));
+                    }
+                }
+                b"si" => self.held += 1,
+                _ => {}
+            }
+        }
+    }
+    fn finish(&self) -> Result<(), String> {
+        match self.declared {
+            Some(n) if n > self.held => Err(format!(
+                "declares uniqueCount=\"{n}\" but holds {} strings: the workbook is damaged or crafted; save it again from a spreadsheet program",
+                self.held
+            )),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -159,50 +224,92 @@ fn cell_ref(value: &[u8]) -> Option<(u64, u64)> {
 }
 
 /// The grid a sheet's cells span (what calamine allocates) stays under [`MAX_CELLS`].
-fn check_sheet(xml: &[u8]) -> Result<(), String> {
-    let (mut min_row, mut max_row, mut min_col, mut max_col) = (u64::MAX, 0u64, u64::MAX, 0u64);
-    let mut row: u64 = 0;
-    let mut col: u64 = 0;
-    let mut cells: u64 = 0;
-    for (name, tag) in tags(xml) {
-        match name {
-            b"row" => {
-                row = attribute(tag, "r").and_then(number).unwrap_or(row + 1);
-                col = 0;
-            }
-            b"c" => {
-                cells += 1;
-                (row, col) = match attribute(tag, "r").and_then(cell_ref) {
-                    Some((r, c)) => (r, c),
-                    None => (row.max(1), col + 1),
-                };
-                min_row = min_row.min(row);
-                max_row = max_row.max(row);
-                min_col = min_col.min(col);
-                max_col = max_col.max(col);
-            }
-            b"f" => {
-                if let Some(si) = attribute(tag, "si").and_then(number)
-                    && si > MAX_SHARED_FORMULA
-                {
-                    return Err(format!(
-                        "a shared formula has index {si} (limit {MAX_SHARED_FORMULA})"
-                    ));
-                }
-            }
-            _ => {}
+struct SheetScan {
+    min_row: u64,
+    max_row: u64,
+    min_col: u64,
+    max_col: u64,
+    row: u64,
+    col: u64,
+    cells: u64,
+}
+
+impl Default for SheetScan {
+    fn default() -> Self {
+        SheetScan {
+            min_row: u64::MAX,
+            max_row: 0,
+            min_col: u64::MAX,
+            max_col: 0,
+            row: 0,
+            col: 0,
+            cells: 0,
         }
     }
-    if cells == 0 {
-        return Ok(());
+}
+
+impl SheetScan {
+    fn feed(&mut self, xml: &[u8]) -> Result<(), String> {
+        for (name, tag) in tags(xml) {
+            match name {
+                b"row" => {
+                    self.row = attribute(tag, "r").and_then(number).unwrap_or(self.row + 1);
+                    self.col = 0;
+                }
+                b"c" => {
+                    self.cells += 1;
+                    (self.row, self.col) = match attribute(tag, "r").and_then(cell_ref) {
+                        Some((r, c)) => (r, c),
+                        None => (self.row.max(1), self.col + 1),
+                    };
+                    self.min_row = self.min_row.min(self.row);
+                    self.max_row = self.max_row.max(self.row);
+                    self.min_col = self.min_col.min(self.col);
+                    self.max_col = self.max_col.max(self.col);
+                }
+                b"f" => {
+                    if let Some(si) = attribute(tag, "si").and_then(number)
+                        && si > MAX_SHARED_FORMULA
+                    {
+                        return Err(format!(
+                            "a shared formula has index {si} (limit {MAX_SHARED_FORMULA})"
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
-    let span = (max_row - min_row + 1).saturating_mul(max_col - min_col + 1);
-    if span > MAX_CELLS {
-        return Err(format!(
-            "its {cells} cell(s) span rows {min_row}-{max_row} and columns {min_col}-{max_col}, a grid of {span} cells (limit {MAX_CELLS}): delete what lies outside the table (for instance stray cells far below or right of it)"
-        ));
+
+    fn finish(&self) -> Result<(), String> {
+        if self.cells == 0 {
+            return Ok(());
+        }
+        let span =
+            (self.max_row - self.min_row + 1).saturating_mul(self.max_col - self.min_col + 1);
+        if span > MAX_CELLS {
+            return Err(format!(
+                "its {} cell(s) span rows {}-{} and columns {}-{}, a grid of {span} cells (limit {MAX_CELLS}): delete what lies outside the table (for instance stray cells far below or right of it)",
+                self.cells, self.min_row, self.max_row, self.min_col, self.max_col
+            ));
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+#[cfg(test)]
+fn check_sheet(xml: &[u8]) -> Result<(), String> {
+    let mut scan = SheetScan::default();
+    scan.feed(xml)?;
+    scan.finish()
+}
+
+#[cfg(test)]
+fn check_shared_strings(xml: &[u8]) -> Result<(), String> {
+    let mut scan = StringsScan::default();
+    scan.feed(xml);
+    scan.finish()
 }
 
 #[cfg(test)]
