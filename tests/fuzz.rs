@@ -332,7 +332,7 @@ fn fuzz_xlsx(name: &str, seed: Vec<u8>, target: impl Fn(&[u8])) {
         .filter(|&i| parts[i].0.contains("sheet") || parts[i].0.contains("sharedStrings"))
         .collect();
     let rng = Mutex::new(Rng(seed_value()));
-    fuzz(name, &[seed.clone()], |bytes| {
+    fuzz(name, std::slice::from_ref(&seed), |bytes| {
         let mut rng = rng.lock().unwrap();
         if rng.below(4) == 0 || xml_parts.is_empty() {
             target(bytes);
