@@ -177,6 +177,8 @@ fn a_killed_build_all_is_told_from_tampering_and_repaired() {
     std::fs::create_dir_all(dist.join(".crtk-tmp")).unwrap();
     std::fs::write(dist.join(".crtk-tmp/999.tmp"), &good[..100]).unwrap();
     std::fs::write(dist.join(".crtk-writing"), "999\n").unwrap();
+    // And what earlier crtk versions left beside their targets.
+    std::fs::write(dist.join(".manifest.json.999.tmp"), "{\"trunc").unwrap();
     let run = crtk(&check);
     assert_eq!(run.code, Some(1), "{}", run.all());
     assert!(run.stderr.contains("half-written"), "{}", run.stderr);
@@ -191,6 +193,7 @@ fn a_killed_build_all_is_told_from_tampering_and_repaired() {
     assert_eq!(std::fs::read(&package).unwrap(), good);
     assert!(!dist.join(".crtk-writing").exists());
     assert!(!dist.join(".crtk-tmp").exists());
+    assert!(!dist.join(".manifest.json.999.tmp").exists());
     let run = crtk(&check);
     assert_eq!(run.code, Some(0), "{}", run.all());
 }

@@ -23,6 +23,35 @@ pub fn interrupted(out: &Path) -> bool {
     out.join(WRITING).exists()
 }
 
+/// Removes `.NAME.PID.tmp` files earlier crtk versions left beside their targets when killed
+/// (the lock is held, so none belongs to a running write).
+fn remove_stray_temp_files(dir: &Path, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() && depth < 2 && name != TEMP {
+            remove_stray_temp_files(&entry.path(), depth + 1);
+        } else if kind.is_file() && is_stray_temp(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// `.manifest.json.1234.tmp`: a dot, a name, a process id, `.tmp`.
+fn is_stray_temp(name: &str) -> bool {
+    let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    stem.rsplit_once('.').is_some_and(|(file, pid)| {
+        !file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
 /// The exclusive right to write `out`, held until dropped.
 pub struct DistLock {
     _file: std::fs::File,
@@ -52,6 +81,7 @@ impl DistLock {
                 )),
             });
         }
+        remove_stray_temp_files(out, 0);
         let temp = out.join(TEMP);
         let _ = std::fs::remove_dir_all(&temp);
         std::fs::create_dir_all(&temp).map_err(io(temp.clone()))?;
