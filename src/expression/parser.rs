@@ -107,6 +107,9 @@ pub const MAX_NESTING: usize = 64;
 /// Operators (unary and binary) in one expression: each may add a level to the tree, which
 /// every later pass walks recursively, so this bounds their stack use too.
 pub const MAX_OPERATORS: usize = 2000;
+/// Depth of the parsed tree (a chain of `||` is as deep as it is long): later passes recurse
+/// once per level, and this many levels fit a 2 MiB thread stack in a debug build.
+pub const MAX_DEPTH: usize = 800;
 
 /// Parses a program-rule expression (condition or action data).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
@@ -116,7 +119,29 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
         depth: 0,
         operators: 0,
     };
-    p.expr(true)
+    let root = p.expr(true)?;
+    if let Some(deep) = deeper_than(&root, MAX_DEPTH) {
+        return Err(ParseError::new(
+            ParseErrorKind::Syntax,
+            deep,
+            format!(
+                "Expression nested too deeply: its tree is more than {MAX_DEPTH} levels deep (long chains of operators count); split the rule"
+            ),
+        ));
+    }
+    Ok(root)
+}
+
+/// The span of a node below depth `limit`, found without recursion.
+fn deeper_than(root: &Expr, limit: usize) -> Option<Span> {
+    let mut stack = vec![(root, 1usize)];
+    while let Some((e, depth)) = stack.pop() {
+        if depth > limit {
+            return Some(e.span);
+        }
+        stack.extend(e.children().into_iter().map(|c| (c, depth + 1)));
+    }
+    None
 }
 
 enum Item {
