@@ -208,7 +208,7 @@ fn fuzz(name: &str, seeds: &[Vec<u8>], target: impl Fn(&[u8])) {
             let pick = rng.below(seeds.len());
             mutate(&mut rng, &seeds[pick])
         };
-        *current.lock().unwrap() = input.clone();
+        *current.lock().unwrap_or_else(|e| e.into_inner()) = input.clone();
         started_at.store(epoch.elapsed().as_millis() as u64 + 1, Ordering::SeqCst);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| target(&input)));
         started_at.store(0, Ordering::SeqCst);
@@ -217,6 +217,9 @@ fn fuzz(name: &str, seeds: &[Vec<u8>], target: impl Fn(&[u8])) {
             let path = findings_dir().join(format!("{name}-{runs}.bin"));
             std::fs::write(&path, &input).unwrap();
             findings.push(path);
+            if findings.len() >= 20 {
+                break;
+            }
         }
     }
     done.store(true, Ordering::SeqCst);
@@ -333,7 +336,7 @@ fn fuzz_xlsx(name: &str, seed: Vec<u8>, target: impl Fn(&[u8])) {
         .collect();
     let rng = Mutex::new(Rng(seed_value()));
     fuzz(name, std::slice::from_ref(&seed), |bytes| {
-        let mut rng = rng.lock().unwrap();
+        let mut rng = rng.lock().unwrap_or_else(|e| e.into_inner());
         if rng.below(4) == 0 || xml_parts.is_empty() {
             target(bytes);
         } else {

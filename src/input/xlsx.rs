@@ -226,6 +226,32 @@ fn cell_ref(value: &[u8]) -> Option<(u64, u64)> {
     Some((row, col))
 }
 
+/// `B12`, `$A$1`, `A1:C3`, `A:A`, `1:3` within XFD1048576; a row's `r` is a plain number.
+fn valid_reference(value: &[u8], row_only: bool) -> bool {
+    if row_only {
+        return number(value).is_some_and(|n| (1..=1_048_576).contains(&n));
+    }
+    value
+        .split(|b| *b == b':' || b.is_ascii_whitespace())
+        .filter(|part| !part.is_empty())
+        .all(|part| {
+            let part: Vec<u8> = part.iter().copied().filter(|b| *b != b'$').collect();
+            let letters = part.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            let digits = &part[letters..];
+            if letters > 3 || digits.len() > 7 || (letters == 0 && digits.is_empty()) {
+                return false;
+            }
+            if !digits.iter().all(u8::is_ascii_digit) {
+                return false;
+            }
+            let col_ok = letters == 0
+                || cell_ref(&[&part[..letters], b"1"].concat()).is_some_and(|(_, c)| c <= 16_384);
+            let row_ok =
+                digits.is_empty() || number(digits).is_some_and(|r| (1..=1_048_576).contains(&r));
+            col_ok && row_ok
+        })
+}
+
 /// The grid a sheet's cells span (what calamine allocates) stays under [`MAX_CELLS`].
 struct SheetScan {
     min_row: u64,
@@ -254,6 +280,19 @@ impl Default for SheetScan {
 impl SheetScan {
     fn feed(&mut self, xml: &[u8]) -> Result<(), String> {
         for (name, tag) in tags(xml) {
+            // calamine's reference parser overflows on references past Excel's grid (a panic in
+            // debug builds, a wrapped position in release ones): only real references pass.
+            for attr in ["r", "ref"] {
+                if let Some(value) = attribute(tag, attr)
+                    && !valid_reference(value, name == b"row")
+                {
+                    return Err(format!(
+                        "`{}=\"{}\"` is not a cell reference inside Excel's grid (A1 to XFD1048576): the workbook is damaged or crafted",
+                        attr,
+                        String::from_utf8_lossy(&value[..value.len().min(40)])
+                    ));
+                }
+            }
             match name {
                 b"row" => {
                     self.row = attribute(tag, "r").and_then(number).unwrap_or(self.row + 1);
@@ -327,6 +366,9 @@ mod tests {
         assert_eq!(attribute(b"c rr=\"B2\"", "r"), None);
         assert!(check_sheet(b"<row r=\"1\"><c r=\"A1\"/><c r=\"XFD1048576\"/></row>").is_err());
         assert!(check_sheet(b"<row r=\"1\"><c r=\"A1\"/><c r=\"C9\"/></row>").is_ok());
+        assert!(check_sheet(b"<row r=\"1\"><c r=\"AAAAAAAAAAAAAAA1\"/></row>").is_err());
+        assert!(check_sheet(b"<row r=\"99999999999\"><c/></row>").is_err());
+        assert!(check_sheet(b"<dimension ref=\"A1:C3\"/><mergeCell ref=\"$A$1:B2\"/>").is_ok());
         assert!(check_shared_strings(b"<sst uniqueCount=\"4294967295\"><si/></sst>").is_err());
         assert!(
             check_shared_strings(b"<sst count=\"2\" uniqueCount=\"1\"><si><t>a</t></si></sst>")
