@@ -146,7 +146,7 @@ impl Base {
         } else {
             path.to_path_buf()
         };
-        let text = std::fs::read_to_string(&file).map_err(|source| LoadError::Io {
+        let text = crate::input::read_to_string(&file).map_err(|source| LoadError::Io {
             path: file.clone(),
             source,
         })?;

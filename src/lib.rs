@@ -10,6 +10,7 @@ pub mod canreg5;
 pub mod config;
 pub mod diff;
 pub mod expression;
+pub mod input;
 pub mod output;
 pub mod package;
 pub mod release;

@@ -25,6 +25,10 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Let paths in a country config point into this folder too (repeatable; also
+    /// CRTK_ALLOW_PATH). By default they must stay inside the config's own folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    allow_path: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -204,6 +208,7 @@ impl ReleaseArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    crtk::input::allow_paths(cli.allow_path.clone());
     match run(cli) {
         Ok(code) => code,
         Err(message) => {
@@ -293,8 +298,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 );
                 return Ok(ExitCode::from(1));
             }
-            let target = out.join(&built.file_name);
-            refuse_inputs(&target, &built.inputs).map_err(|e| e.to_string())?;
+            let target =
+                crtk::output::join_confined(&out, &built.file_name).map_err(|e| e.to_string())?;
+            let mut inputs = built.inputs.clone();
+            inputs.extend(previous.clone());
+            refuse_inputs(&target, &inputs).map_err(|e| e.to_string())?;
             // Everything is computed before anything is written: a failure writes nothing.
             let diffs = match previous {
                 Some(previous) => previous_diff(&previous, &built, &out)?,
@@ -420,6 +428,15 @@ fn run_release(
         for mismatch in &mismatches {
             eprintln!("{}/{mismatch}", out.display());
         }
+        if crtk::release::interrupted(&out) {
+            eprintln!(
+                "error: {} is half-written: a `crtk build --all` writing it was interrupted (see {}/.crtk-writing); run `crtk build --all --out {}` to repair it",
+                out.display(),
+                out.display(),
+                out.display()
+            );
+            wanting = true;
+        }
         if mismatches.is_empty() {
             println!(
                 "{} is up to date ({} files)",
@@ -505,10 +522,18 @@ fn rebuild_command(
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): whole seconds since 1970-01-01 UTC.
 fn source_date_epoch() -> Result<Option<i64>, String> {
+    // Years 1970 to 9999: a date DHIS2 (and an ISO 8601 four-digit year) can hold.
+    const MAX: i64 = 253_402_300_799;
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) if !text.trim().is_empty() => text.trim().parse().map(Some).map_err(|_| {
-            format!("SOURCE_DATE_EPOCH=`{text}` is not a whole number of seconds since 1970; unset it or fix it")
-        }),
+        Ok(text) if !text.trim().is_empty() => match text.trim().parse::<i64>() {
+            Ok(n) if (0..=MAX).contains(&n) => Ok(Some(n)),
+            Ok(_) => Err(format!(
+                "SOURCE_DATE_EPOCH=`{text}` is outside 0..={MAX} (1970-01-01 to 9999-12-31 UTC); unset it or fix it"
+            )),
+            Err(_) => Err(format!(
+                "SOURCE_DATE_EPOCH=`{text}` is not a whole number of seconds since 1970; unset it or fix it"
+            )),
+        },
         _ => Ok(None),
     }
 }
@@ -533,6 +558,8 @@ fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
     let diff = crtk::diff::diff(&old, &new, &DiffOptions { noise });
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let text = render(&diff, args.format, &RenderOptions { color });
+    // Every report format: no control character from a package reaches the reader raw.
+    let text = crtk::output::escape_controls(&text, color);
     if let Err(e) = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
@@ -587,7 +614,8 @@ fn previous_diff(
     inputs.push(previous.to_path_buf());
     let mut files = Vec::new();
     for (format, extension) in [(Format::Markdown, "diff.md"), (Format::Json, "diff.json")] {
-        let target = out.join(format!("{stem}.{extension}"));
+        let target = crtk::output::join_confined(out, &format!("{stem}.{extension}"))
+            .map_err(|e| e.to_string())?;
         refuse_inputs(&target, &inputs).map_err(|e| e.to_string())?;
         files.push((target, render(&diff, format, &RenderOptions::default())));
     }

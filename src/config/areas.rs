@@ -178,7 +178,8 @@ fn read_csv(file: &Path) -> Result<Table, AreaError> {
         place: place.into(),
         message,
     };
-    let bytes = std::fs::read(file).map_err(|e| err("file", format!("cannot read: {e}")))?;
+    let bytes =
+        crate::input::read_bytes(file).map_err(|e| err("file", format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         err(
             "file",
@@ -189,6 +190,7 @@ fn read_csv(file: &Path) -> Result<Table, AreaError> {
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    crate::input::check_csv_text(text).map_err(|e| err("file", e))?;
     // The csv reader skips empty lines; a blank line inside the data is reported instead.
     let mut in_quotes = false;
     let lines: Vec<&str> = text.lines().collect();
@@ -237,14 +239,13 @@ fn read_csv(file: &Path) -> Result<Table, AreaError> {
 }
 
 fn read_xlsx(file: &Path, sheet: Option<&str>) -> Result<Table, AreaError> {
-    use calamine::{Data, Reader, Xlsx, open_workbook};
+    use calamine::{Data, Reader};
     let err = |place: String, message: String| AreaError {
         file: file.to_path_buf(),
         place,
         message,
     };
-    let mut workbook: Xlsx<_> =
-        open_workbook(file).map_err(|e| err("file".into(), format!("cannot open as XLSX: {e}")))?;
+    let mut workbook = crate::input::open_xlsx(file).map_err(|e| err("file".into(), e))?;
     let names = workbook.sheet_names();
     let sheet = match sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),
@@ -461,7 +462,7 @@ fn dictionary_entries(
         place,
         message,
     };
-    let text = std::fs::read_to_string(file)
+    let text = crate::input::read_to_string(file)
         .map_err(|e| err("file".into(), format!("cannot read: {e}")))?;
     // CanReg5's own format (CRLF, a tab after the label): crate::canreg5::dictionary_text.
     let dictionaries = crate::canreg5::dictionary_text::parse(&text)
@@ -678,17 +679,28 @@ fn build_tree(
         for e in &entries {
             let mut depth = 0;
             let mut at = e.parent.as_deref();
+            let mut chain: Vec<&str> = vec![e.code.as_str()];
             while let Some(p) = at {
                 depth += 1;
-                if depth > MAX_DEPTH_GUARD {
+                if chain.contains(&p) {
                     return Err(err(
                         &e.place,
                         format!(
-                            "area `{}` is its own ancestor: fix the parent codes",
+                            "area `{}` is its own ancestor (through `{p}`): fix the parent codes",
                             e.code
                         ),
                     ));
                 }
+                if depth > MAX_DEPTH_GUARD {
+                    return Err(err(
+                        &e.place,
+                        format!(
+                            "area `{}` has a parent chain more than {MAX_DEPTH_GUARD} levels deep: an address has at most a few levels; fix the parent codes",
+                            e.code
+                        ),
+                    ));
+                }
+                chain.push(p);
                 match parent_of.get(p) {
                     Some(next) => at = *next,
                     None => {

@@ -121,15 +121,57 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// Reads and checks a country config file.
     pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        let text = crate::input::read_to_string(path).map_err(|source| ConfigError::Io {
             path: path.to_path_buf(),
             source,
         })?;
         let config = CountryConfig::from_yaml(&text, path)?;
-        Ok(LoadedConfig {
+        let loaded = LoadedConfig {
             path: path.to_path_buf(),
             config,
-        })
+        };
+        loaded.check_paths()?;
+        Ok(loaded)
+    }
+
+    /// Every path the config names stays inside its folder or an `--allow-path` root (see
+    /// `crate::input`): checked once here, before anything reads them.
+    fn check_paths(&self) -> Result<(), ConfigError> {
+        let package = &self.config.package;
+        let mut named: Vec<(String, &Path)> = Vec::new();
+        if let Some(address) = &self.config.address {
+            named.extend(
+                address
+                    .files()
+                    .into_iter()
+                    .map(|f| ("address.areas.file".into(), f)),
+            );
+        }
+        if let Some(languages) = &self.config.languages {
+            named.extend(
+                languages
+                    .translations
+                    .iter()
+                    .map(|(l, f)| (format!("languages.translations.{l}"), f.as_path())),
+            );
+        }
+        named.extend(package.base.as_deref().map(|p| ("package.base".into(), p)));
+        named.extend(
+            package
+                .previous
+                .as_deref()
+                .map(|p| ("package.previous".into(), p)),
+        );
+        for (key, file) in named {
+            crate::input::check_confined(self.dir(), file).map_err(|message| {
+                ConfigError::Invalid {
+                    path: self.path.clone(),
+                    key,
+                    message,
+                }
+            })?;
+        }
+        Ok(())
     }
 
     /// The folder relative paths in the config are resolved against.
@@ -163,6 +205,12 @@ impl LoadedConfig {
 impl CountryConfig {
     /// Parses config text; `path` names the source in errors.
     pub fn from_yaml(text: &str, path: &Path) -> Result<CountryConfig, ConfigError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        crate::input::check_yaml(text).map_err(|(line, message)| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            location: Some((line, 1)),
+            message,
+        })?;
         let deserializer = serde_yaml::Deserializer::from_str(text);
         let config: CountryConfig = serde_path_to_error::deserialize(deserializer)
             .map_err(|e| ConfigError::from_serde(path, e))?;
@@ -208,6 +256,9 @@ impl CountryConfig {
                 ),
             ));
         }
+        // The locale ends up in the output file's name: only a DHIS2 locale code gets there.
+        crate::translations::check_locale(&self.package.locale)
+            .map_err(|e| invalid("package.locale", format!("is wrong: {e}")))?;
         if let Some(languages) = &self.languages {
             languages.check(path, &self.package.locale)?;
         }

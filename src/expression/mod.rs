@@ -140,3 +140,44 @@ mod tests {
         assert_eq!(longest_flat_chain("#{a} ||"), 0);
     }
 }
+
+#[cfg(test)]
+mod depth_tests {
+    /// The largest expressions the parser accepts are checked within a 2 MiB stack (a test
+    /// thread's; spawned threads' default) even in debug builds.
+    #[test]
+    fn the_largest_accepted_expressions_fit_a_small_stack() {
+        for n in [super::parser::MAX_DEPTH - 2, 1999] {
+            fits(n);
+        }
+    }
+
+    fn fits(n: usize) {
+        let cases = [
+            format!("{}true", "!".repeat(n)),
+            format!("{}1", "-".repeat(n)),
+            vec!["1"; n + 1].join(" + "),
+            format!("{}1{}", "d2:floor(".repeat(63), ")".repeat(63)),
+            format!(
+                "{}{}1{}",
+                "(".repeat(63),
+                "!".repeat(n.saturating_sub(100)),
+                ")".repeat(63)
+            ),
+        ];
+        for case in cases {
+            let text = case.clone();
+            let outcome = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || {
+                    let store = super::ItemStore::new();
+                    let _ = super::check(&text, super::ExpressionKind::Condition, &store);
+                    let _ = super::variables_used(&text);
+                    let _ = super::longest_flat_chain(&text);
+                })
+                .unwrap()
+                .join();
+            assert!(outcome.is_ok(), "{}", &case[..40]);
+        }
+    }
+}

@@ -103,6 +103,15 @@ pub const PROGRAM_VARIABLES: [&str; 29] = [
 
 const NAMED_VALUES: [&str; 3] = ["days", "periodInYear", "yearlyPeriodCount"];
 
+/// Parentheses and function calls nested inside one another.
+pub const MAX_NESTING: usize = 64;
+/// Operators (unary and binary) in one expression: each may add a level to the tree, which
+/// every later pass walks recursively, so this bounds their stack use too.
+pub const MAX_OPERATORS: usize = 2000;
+/// Depth of the parsed tree (a chain of `||` is as deep as it is long): later passes recurse
+/// once per level, and this many levels fit a 2 MiB thread stack in a debug build.
+pub const MAX_DEPTH: usize = 800;
+
 /// Parses a program-rule expression (condition or action data).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
     parse_in(src, Mode::RuleEngine)
@@ -114,8 +123,32 @@ pub fn parse_in(src: &str, mode: Mode) -> Result<Expr, ParseError> {
         src,
         c: Cursor::new(src),
         mode,
+        depth: 0,
+        operators: 0,
     };
-    p.expr(true)
+    let root = p.expr(true)?;
+    if let Some(deep) = deeper_than(&root, MAX_DEPTH) {
+        return Err(ParseError::new(
+            ParseErrorKind::Syntax,
+            deep,
+            format!(
+                "Expression nested too deeply: its tree is more than {MAX_DEPTH} levels deep (long chains of operators count); split the rule"
+            ),
+        ));
+    }
+    Ok(root)
+}
+
+/// The span of a node below depth `limit`, found without recursion.
+fn deeper_than(root: &Expr, limit: usize) -> Option<Span> {
+    let mut stack = vec![(root, 1usize)];
+    while let Some((e, depth)) = stack.pop() {
+        if depth > limit {
+            return Some(e.span);
+        }
+        stack.extend(e.children().into_iter().map(|c| (c, depth + 1)));
+    }
+    None
 }
 
 enum Item {
@@ -128,6 +161,10 @@ struct Parser<'a> {
     src: &'a str,
     c: Cursor<'a>,
     mode: Mode,
+    /// Current nesting of `expr` (parentheses, call arguments).
+    depth: usize,
+    /// Operators read so far.
+    operators: usize,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -149,8 +186,32 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    /// `expr`: operand (operator operand)*; at the root the whole input must be consumed.
+    /// `expr`, at most [`MAX_NESTING`] deep.
     fn expr(&mut self, root: bool) -> PResult<Expr> {
+        if self.depth >= MAX_NESTING {
+            return self.syntax(format!(
+                "Expression nested too deeply: more than {MAX_NESTING} levels of parentheses or function calls"
+            ));
+        }
+        self.depth += 1;
+        let result = self.expr_level(root);
+        self.depth -= 1;
+        result
+    }
+
+    /// Counts an operator against [`MAX_OPERATORS`].
+    fn count_operator(&mut self) -> PResult<()> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return self.syntax(format!(
+                "Expression too long: more than {MAX_OPERATORS} operators; split the rule"
+            ));
+        }
+        Ok(())
+    }
+
+    /// `expr`: operand (operator operand)*; at the root the whole input must be consumed.
+    fn expr_level(&mut self, root: bool) -> PResult<Expr> {
         let mut items = Vec::new();
         loop {
             self.operand(&mut items)?;
@@ -169,15 +230,18 @@ impl<'a> Parser<'a> {
             let c = self.c.peek();
             if c == b'a' && self.c.starts_with("and") && !lexer::is_identifier(self.c.peek_at(3)) {
                 self.c.bump(3);
+                self.count_operator()?;
                 items.push(Item::Binary(BinaryOp::And));
             } else if c == b'o'
                 && self.c.starts_with("or")
                 && !lexer::is_identifier(self.c.peek_at(2))
             {
                 self.c.bump(2);
+                self.count_operator()?;
                 items.push(Item::Binary(BinaryOp::Or));
             } else if !self.c.at_end() && lexer::is_binary_operator(c) {
                 let op = self.binary_operator()?;
+                self.count_operator()?;
                 items.push(Item::Binary(op));
             } else {
                 if root && !self.c.at_end() {
@@ -229,11 +293,13 @@ impl<'a> Parser<'a> {
                     _ => UnaryOp::Not,
                 };
                 self.c.bump(1);
+                self.count_operator()?;
                 items.push(Item::Unary(op, s));
                 continue;
             }
             if c == b'n' && self.c.starts_with("not") && !lexer::is_identifier(self.c.peek_at(3)) {
                 self.c.bump(3);
+                self.count_operator()?;
                 items.push(Item::Unary(UnaryOp::Not, s));
                 continue;
             }
@@ -242,6 +308,7 @@ impl<'a> Parser<'a> {
                 && !lexer::is_identifier(self.c.peek_at(8))
             {
                 self.c.bump(8);
+                self.count_operator()?;
                 items.push(Item::Unary(UnaryOp::Distinct, s));
                 continue;
             }

@@ -26,7 +26,7 @@ pub enum LoadError {
 impl Package {
     /// Reads a package file.
     pub fn load(path: &Path) -> Result<Package, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        let text = crate::input::read_to_string(path).map_err(|source| LoadError::Io {
             path: path.to_path_buf(),
             source,
         })?;
@@ -35,7 +35,7 @@ impl Package {
 
     /// Parses package text; `path` only names the source in errors.
     pub fn from_json(text: &str, path: &Path) -> Result<Package, LoadError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| LoadError::Json {
+        let value: Value = crate::input::parse_json(text).map_err(|e| LoadError::Json {
             path: path.to_path_buf(),
             line: e.line(),
             column: e.column(),

@@ -47,6 +47,9 @@ fn files_under(dir: &Path) -> BTreeSet<String> {
             } else {
                 format!("{prefix}/{name}")
             };
+            if prefix.is_empty() && super::lock::is_bookkeeping(&relative) {
+                continue;
+            }
             let entry_path = entry.path();
             if entry_path.is_dir() {
                 stack.push((entry_path, relative));
@@ -63,7 +66,7 @@ pub fn compare_tree(expected: &BTreeMap<String, Vec<u8>>, dir: &Path) -> Vec<Mis
     let actual = files_under(dir);
     let mut mismatches = Vec::new();
     for (path, bytes) in expected {
-        let kind = match std::fs::read(dir.join(path)) {
+        let kind = match crate::input::read_bytes(&dir.join(path)) {
             Ok(existing) if &existing == bytes => continue,
             Ok(_) => MismatchKind::Differs,
             Err(_) => MismatchKind::Missing,

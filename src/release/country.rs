@@ -84,7 +84,7 @@ pub fn build_country(
     let mut inputs = Vec::new();
     let mut input_paths = built.inputs.clone();
     for (index, path) in built.inputs.iter().enumerate() {
-        let bytes = std::fs::read(path)
+        let bytes = crate::input::read_bytes(path)
             .map_err(|e| vec![format!("{}: cannot read input: {e}", path.display())])?;
         let role = if index == 0 {
             "config"

@@ -52,15 +52,21 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, DiscoverError> {
         if is_marked_skipped(&name) {
             continue;
         }
+        // Whatever is named like a config is built (and fails loudly when it is not a readable
+        // file: a dangling symlink, a FIFO, a folder), never skipped without a word.
         if path.is_dir() {
+            let mut any = false;
             for candidate in ["country.yaml", "country.yml"] {
                 let config = path.join(candidate);
-                if config.is_file() {
+                if config.symlink_metadata().is_ok() {
                     found.push(config);
-                    break;
+                    any = true;
                 }
             }
-        } else if path.is_file() && is_yaml(&path) {
+            if !any && is_yaml(&path) {
+                found.push(path);
+            }
+        } else if is_yaml(&path) {
             found.push(path);
         }
     }

@@ -23,6 +23,7 @@ pub mod check;
 mod country;
 mod customisation;
 pub mod discover;
+mod lock;
 pub mod manifest;
 pub mod notes;
 mod previous;
@@ -32,11 +33,12 @@ mod workbook_lists;
 
 pub use check::{Mismatch, MismatchKind};
 pub use discover::{DiscoverError, discover};
+pub use lock::interrupted;
 pub use manifest::{FileRecord, Manifest, ManifestCountry};
 pub use previous::{PreviousError, PreviousIndex};
 
 use crate::adapt::Context;
-use crate::output::{OutputError, normalize, refuse_inputs, write_atomic};
+use crate::output::{OutputError, normalize, refuse_inputs};
 use country::{CountryBuild, build_country};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -189,7 +191,11 @@ where
     let threads = jobs.clamp(1, total.max(1));
     std::thread::scope(|scope| {
         for _ in 1..threads {
-            scope.spawn(worker);
+            // Deep rule expressions are walked recursively: give workers the main thread's room.
+            std::thread::Builder::new()
+                .stack_size(64 << 20)
+                .spawn_scoped(scope, worker)
+                .expect("the system can start a worker thread");
         }
         worker();
     });
@@ -220,7 +226,7 @@ impl Release {
     /// when every country built: a failing country keeps its last good outputs, and the manifest
     /// keeps describing them. Nothing else in `out` is touched.
     pub fn write(&self, out: &Path) -> Result<WriteSummary, ReleaseError> {
-        let old_manifest: Option<Manifest> = std::fs::read_to_string(out.join(MANIFEST))
+        let old_manifest: Option<Manifest> = crate::input::read_to_string(&out.join(MANIFEST))
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok());
         let old_outputs: Vec<String> = old_manifest
@@ -228,8 +234,10 @@ impl Release {
             .flat_map(|m| m.output_paths().map(String::from))
             .collect();
         for path in self.files.keys() {
+            crate::output::check_relative(path)?;
             refuse_inputs(&out.join(path), &self.inputs)?;
         }
+        let lock = lock::DistLock::acquire(out)?;
         let mut files = self.files.clone();
         if let Some(old) = &old_manifest
             && !self.failures.is_empty()
@@ -247,11 +255,11 @@ impl Release {
             .chain(files.get_key_value(MANIFEST));
         for (path, bytes) in ordered {
             let target = out.join(path);
-            if std::fs::read(&target).is_ok_and(|existing| &existing == bytes) {
+            if crate::input::read_bytes(&target).is_ok_and(|existing| &existing == bytes) {
                 summary.unchanged.push(path.clone());
                 continue;
             }
-            write_atomic(&target, bytes)?;
+            crate::output::write_atomic_in(&lock.temp_dir(), &target, bytes)?;
             summary.written.push(path.clone());
         }
         if self.failures.is_empty() {
@@ -271,6 +279,7 @@ impl Release {
                 }
             }
         }
+        lock.finish()?;
         Ok(summary)
     }
 

@@ -162,6 +162,7 @@ pub fn escape_markdown(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             _ => out.push(c),
         }
     }
@@ -186,7 +187,10 @@ pub fn render(context: &NotesContext) -> Result<String, tera::Error> {
     let context = tera::Context::from_serialize(context)?;
     let text = tera.render(TEMPLATE_NAME, &context)?;
     // One trailing newline, no leading blank lines, whatever the template's whitespace.
-    Ok(format!("{}\n", text.trim()))
+    Ok(crate::output::escape_controls(
+        &format!("{}\n", text.trim()),
+        false,
+    ))
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ impl PreviousIndex {
     /// Reads `dir/manifest.json`.
     pub fn load(dir: &Path) -> Result<PreviousIndex, PreviousError> {
         let path = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&path).map_err(|source| PreviousError::Io {
+        let text = crate::input::read_to_string(&path).map_err(|source| PreviousError::Io {
             path: path.clone(),
             source,
         })?;

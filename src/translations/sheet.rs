@@ -106,7 +106,13 @@ pub fn to_csv(rows: &[TranslationRow], default: &str, locale: &str) -> Vec<u8> {
     let head = header(default, locale);
     write(&mut writer, &head.each_ref().map(String::as_str));
     for row in rows {
-        write(&mut writer, &cells(row));
+        let row = cells(row);
+        write(
+            &mut writer,
+            &row.map(|c| crate::output::csv_safe(c))
+                .each_ref()
+                .map(|c| c.as_ref()),
+        );
     }
     writer
         .into_inner()
@@ -202,7 +208,7 @@ pub fn read(
             ));
         }
     };
-    let bytes = std::fs::read(path)
+    let bytes = crate::input::read_bytes(path)
         .map_err(|e| file_error(format!("cannot read the translation file: {e}")))?;
     read_bytes(path, format, &bytes, default, locale)
 }
@@ -260,6 +266,7 @@ fn decode_utf8(bytes: &[u8]) -> Result<&str, String> {
 }
 
 fn csv_table(text: &str) -> Result<Table, String> {
+    crate::input::check_csv_text(text)?;
     // Excel in many European locales saves CSV with `;`: take the separator the header uses.
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if first_line.contains(';') && !first_line.contains(',') {
@@ -278,7 +285,10 @@ fn csv_table(text: &str) -> Result<Table, String> {
             Some(p) => format!("row {}: malformed CSV: {e}", p.record() + 1),
             None => format!("malformed CSV: {e}"),
         })?;
-        let cells: Vec<String> = record.iter().map(|c| c.replace("\r\n", "\n")).collect();
+        let cells: Vec<String> = record
+            .iter()
+            .map(|c| crate::output::csv_unsafe(c).replace("\r\n", "\n"))
+            .collect();
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -306,6 +316,7 @@ fn xlsx_table(bytes: &[u8]) -> Result<Table, String> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err("is not an XLSX workbook (an XLSX file is a zip archive, this one is not): export it again or save it as .xlsx".into());
     }
+    crate::input::check_xlsx(bytes)?;
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         format!("cannot be read as an XLSX workbook ({e}): open it in Excel or LibreOffice and save it as .xlsx again")
     })?;

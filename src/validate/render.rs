@@ -30,10 +30,12 @@ impl std::str::FromStr for Format {
 pub const JSON_SCHEMA: &str = "crtk-validate/1";
 
 pub fn render(report: &Report, format: Format, colour: bool) -> String {
+    // Messages quote names and values from the package: no control character reaches the
+    // terminal or the CI log (JSON escapes its own).
     match format {
-        Format::Human => human(report, colour),
+        Format::Human => crate::output::escape_controls(&human(report, colour), colour),
         Format::Json => json(report),
-        Format::Github => github(report),
+        Format::Github => crate::output::escape_controls(&github(report), false),
     }
 }
 

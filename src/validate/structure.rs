@@ -92,7 +92,52 @@ const INLINE_WITH_IDS: &[&str] = &[
     "trackedEntityTypeAttributes",
 ];
 
+/// CR101 for the package's shape: a metadata type must be an array of objects. Every other pass
+/// skips what is not, so without this a `"programs": "x"` would validate silently.
+fn shape(ctx: &mut Ctx) {
+    let package = ctx.package;
+    for (kind, value) in &package.sections {
+        match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if !item.is_object() {
+                        ctx.report_package(
+                            "CR101",
+                            format!("{kind}[{i}]"),
+                            format!(
+                                "is {}, but a `{kind}` entry must be an object",
+                                kind_of(item)
+                            ),
+                        );
+                    }
+                }
+            }
+            other if class_of(kind).is_some() => ctx.report_package(
+                "CR101",
+                kind.clone(),
+                format!(
+                    "is {}, but `{kind}` must be an array of objects",
+                    kind_of(other)
+                ),
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 pub(super) fn run(ctx: &mut Ctx) {
+    shape(ctx);
     let schemas = schemas();
     let package = ctx.package;
     for kind in package.kinds() {

@@ -17,11 +17,18 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The roots fixture configs may name paths in (`CRTK_ALLOW_PATH`): the real data under
+/// ../shared, and the temporary folder where release fixtures put bases beside their configs.
+pub fn allowed_roots() -> std::ffi::OsString {
+    std::env::join_paths([root().join("../shared"), std::env::temp_dir()]).expect("plain paths")
+}
+
 /// Runs `crtk <args>` (without `SOURCE_DATE_EPOCH`, so builds are dated as by default).
 pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crtk"))
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
+        .env("CRTK_ALLOW_PATH", allowed_roots())
         .output()
         .expect("run crtk")
 }
