@@ -7,7 +7,7 @@ mod access;
 pub mod address;
 mod error;
 pub mod identifiers;
-mod identity;
+pub mod identity;
 pub mod languages;
 mod options;
 pub mod patient_id;
