@@ -54,10 +54,15 @@ fn percent(translated: usize, total: usize) -> f64 {
 
 /// The completeness of `package` for each of `locales` (sorted, deduplicated).
 pub fn completeness(package: &Package, default_locale: &str, locales: &[String]) -> Completeness {
-    let texts = texts(package);
     let mut locales: Vec<String> = locales.to_vec();
     locales.sort();
     locales.dedup();
+    // Collecting every text is most of the cost: not needed when no locale is asked for.
+    let texts = if locales.is_empty() {
+        Vec::new()
+    } else {
+        texts(package)
+    };
     let per_locale = locales
         .iter()
         .map(|locale| {

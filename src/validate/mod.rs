@@ -49,6 +49,9 @@ pub struct Options {
     pub canreg_codes: BTreeMap<String, (String, BTreeSet<String>)>,
     /// Address option sets and the CanReg5 length their codes must fit.
     pub address: Option<AddressRule>,
+    /// Translation completeness the build already measured on this very package (it is used when
+    /// it covers the locales validation finds, instead of being measured again).
+    pub completeness: Option<crate::translations::Completeness>,
 }
 
 /// CanReg5's address variable length, applied to the codes of some option sets.

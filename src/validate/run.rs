@@ -59,6 +59,8 @@ pub fn validate_config(
             });
         }
     }
+    // Measured by the build on this same package: not measured twice.
+    options.completeness = Some(built.languages.completeness.clone());
     let report = validate(&built.package, &options, &config_path.display().to_string());
     Ok((built, report))
 }

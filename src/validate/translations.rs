@@ -123,7 +123,19 @@ pub(super) fn run(ctx: &mut Ctx) {
     if locales.is_empty() {
         return;
     }
-    for locale in completeness(package, default_locale, &locales).locales {
+    let options = ctx.options;
+    let measured = options.completeness.as_ref().filter(|c| {
+        c.default_locale == default_locale && c.locales.iter().map(|l| &l.locale).eq(locales.iter())
+    });
+    let computed;
+    let completeness = match measured {
+        Some(c) => c,
+        None => {
+            computed = completeness(package, default_locale, &locales);
+            &computed
+        }
+    };
+    for locale in &completeness.locales {
         if locale.translated < locale.total {
             ctx.report_package(
                 "CR703",
