@@ -169,7 +169,7 @@ fn only_json(dir: &Path) -> PathBuf {
 }
 
 fn label(areas: usize) -> String {
-    if areas % 1000 == 0 {
+    if areas.is_multiple_of(1000) {
         format!("{}k", areas / 1000)
     } else {
         areas.to_string()
