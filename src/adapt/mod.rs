@@ -8,7 +8,7 @@ pub mod address;
 mod error;
 pub mod fields;
 pub mod identifiers;
-mod identity;
+pub mod identity;
 pub mod indicators;
 pub mod languages;
 mod lookup;

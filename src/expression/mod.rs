@@ -33,10 +33,15 @@ pub use types::ValueType;
 /// data-item arguments (`d2:hasValue('age')`), environment variables of `V{..}`, UID data
 /// items (`#{uid}` as written) and constant UIDs of `C{..}`. Empty if it does not parse.
 pub fn variables_used(expr: &str) -> BTreeSet<String> {
+    parse(expr)
+        .map(|root| variables_in(&root))
+        .unwrap_or_default()
+}
+
+/// [`variables_used`] of an expression already parsed.
+pub fn variables_in(root: &Expr) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    if let Ok(root) = parse(expr) {
-        collect_names(&root, &mut out);
-    }
+    collect_names(root, &mut out);
     out
 }
 

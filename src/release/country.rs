@@ -22,6 +22,8 @@ pub struct CountryBuild {
     pub files: Vec<(String, Vec<u8>)>,
     /// Every file read, as found on disk (so outputs never overwrite one).
     pub input_paths: Vec<PathBuf>,
+    /// Kept from the previous release rather than built (see `incremental`).
+    pub reused: bool,
 }
 
 /// Builds one country. Errors are the messages to show under the country's name.
@@ -229,6 +231,7 @@ pub fn build_country(
             .map(|(path, _, bytes)| (path, bytes))
             .collect(),
         input_paths,
+        reused: false,
     })
 }
 

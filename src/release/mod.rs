@@ -23,6 +23,7 @@ pub mod check;
 mod country;
 mod customisation;
 pub mod discover;
+mod incremental;
 mod lock;
 pub mod manifest;
 pub mod notes;
@@ -75,6 +76,9 @@ pub struct ReleaseOptions {
     /// Build every country on this base (`--base`) instead of its config's or the shipped one.
     pub base: Option<PathBuf>,
     pub context: Context,
+    /// The `dist/` whose countries are kept when nothing they depend on changed (see
+    /// [`incremental`]); `None` rebuilds every country (`--force`, `--check`).
+    pub reuse_from: Option<PathBuf>,
 }
 
 /// A country that did not build: its config, its country code when the config was readable, and
@@ -92,6 +96,8 @@ pub struct Release {
     /// Every file of `dist/` (relative path with `/` -> bytes), manifest included.
     pub files: BTreeMap<String, Vec<u8>>,
     pub failures: Vec<CountryFailure>,
+    /// Configs kept from the previous release without rebuilding (nothing they depend on changed).
+    pub kept: Vec<String>,
     /// Every file read, so no output overwrites one.
     inputs: Vec<PathBuf>,
 }
@@ -111,16 +117,23 @@ pub fn build_all(
         .iter()
         .map(|c| relative_path(c, &options.configs))
         .collect();
+    let old = incremental::load(options);
     let results = run_parallel(
         &configs,
         options.jobs,
-        |config| build_country(config, options, &previous),
+        |config| {
+            old.as_ref()
+                .and_then(|old| incremental::reuse(config, options, &previous, old))
+                .map(Ok)
+                .unwrap_or_else(|| build_country(config, options, &previous))
+        },
         &|done, total, index| on_done(done, total, &labels[index]),
     );
     let results = labels.iter().cloned().zip(results);
 
     let mut countries = Vec::new();
     let mut failures = Vec::new();
+    let mut kept = Vec::new();
     let mut files = BTreeMap::new();
     let mut inputs = Vec::new();
     let mut folders: BTreeMap<String, String> = BTreeMap::new();
@@ -130,6 +143,7 @@ pub fn build_all(
                 manifest,
                 files: country_files,
                 input_paths,
+                reused,
             }) => {
                 if let Some(first) = folders.get(&manifest.folder) {
                     failures.push(CountryFailure {
@@ -140,6 +154,9 @@ pub fn build_all(
                         )],
                     });
                     continue;
+                }
+                if reused {
+                    kept.push(config.clone());
                 }
                 folders.insert(manifest.folder.clone(), config);
                 files.extend(country_files);
@@ -155,6 +172,7 @@ pub fn build_all(
         manifest,
         files,
         failures,
+        kept,
         inputs,
     })
 }

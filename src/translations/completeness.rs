@@ -3,6 +3,7 @@
 use super::texts::{ENGLISH_CODE_LISTS, texts};
 use crate::package::Package;
 use serde::Serialize;
+use serde_json::Value;
 use std::fmt;
 
 /// Translation completeness of a package, for people ([`fmt::Display`]) and machines (serde).
@@ -63,41 +64,75 @@ pub fn percent(translated: usize, total: usize) -> f64 {
 
 /// The completeness of `package` for each of `locales` (sorted, deduplicated).
 pub fn completeness(package: &Package, default_locale: &str, locales: &[String]) -> Completeness {
-    let texts = texts(package);
     let mut locales: Vec<String> = locales.to_vec();
     locales.sort();
     locales.dedup();
+    // Collecting every text is most of the cost: not needed when no locale is asked for.
+    let texts = if locales.is_empty() {
+        Vec::new()
+    } else {
+        texts(package)
+    };
+    // One pass over the texts for every locale: each text's translations are read once.
+    let mut per: Vec<(Vec<TypeCompleteness>, Count)> = locales
+        .iter()
+        .map(|_| {
+            (
+                Vec::new(),
+                Count {
+                    translated: 0,
+                    total: 0,
+                },
+            )
+        })
+        .collect();
+    let mut state: Vec<Option<bool>> = vec![None; locales.len()];
+    for text in &texts {
+        state.fill(None);
+        // As `Text::translation`: the first entry for (locale, property) decides.
+        let list = text.object.get("translations").and_then(Value::as_array);
+        for t in list.into_iter().flatten().filter_map(Value::as_object) {
+            if t.get("property").and_then(Value::as_str) != Some(text.property.key) {
+                continue;
+            }
+            let Some(locale) = t.get("locale").and_then(Value::as_str) else {
+                continue;
+            };
+            if let Ok(i) = locales.binary_search_by(|l| l.as_str().cmp(locale))
+                && state[i].is_none()
+            {
+                let value = t.get("value").and_then(Value::as_str);
+                state[i] = Some(value.is_some_and(|v| !v.is_empty()));
+            }
+        }
+        for ((types, code_lists), done) in per.iter_mut().zip(&state) {
+            let done = *done == Some(true);
+            if text.code_list {
+                code_lists.total += 1;
+                code_lists.translated += usize::from(done);
+                continue;
+            }
+            let entry = match types.last_mut() {
+                Some(t) if t.object_type == text.ty.kind => t,
+                _ => {
+                    types.push(TypeCompleteness {
+                        object_type: text.ty.kind.to_string(),
+                        label: text.ty.label.to_string(),
+                        translated: 0,
+                        total: 0,
+                        percent: 0.0,
+                    });
+                    types.last_mut().expect("pushed")
+                }
+            };
+            entry.total += 1;
+            entry.translated += usize::from(done);
+        }
+    }
     let per_locale = locales
         .iter()
-        .map(|locale| {
-            let mut types: Vec<TypeCompleteness> = Vec::new();
-            let mut code_lists = Count {
-                translated: 0,
-                total: 0,
-            };
-            for text in &texts {
-                let done = text.translation(locale).is_some();
-                if text.code_list {
-                    code_lists.total += 1;
-                    code_lists.translated += usize::from(done);
-                    continue;
-                }
-                let entry = match types.last_mut() {
-                    Some(t) if t.object_type == text.ty.kind => t,
-                    _ => {
-                        types.push(TypeCompleteness {
-                            object_type: text.ty.kind.to_string(),
-                            label: text.ty.label.to_string(),
-                            translated: 0,
-                            total: 0,
-                            percent: 0.0,
-                        });
-                        types.last_mut().expect("pushed")
-                    }
-                };
-                entry.total += 1;
-                entry.translated += usize::from(done);
-            }
+        .zip(per)
+        .map(|(locale, (mut types, code_lists))| {
             for t in &mut types {
                 t.percent = percent(t.translated, t.total);
             }

@@ -242,7 +242,8 @@ pub(super) fn check_expression(
             ),
         );
     }
-    expression::variables_used(text).into_iter().collect()
+    // The tree parsed above: parsing the text again would double the cost.
+    expression::variables_in(&root).into_iter().collect()
 }
 
 /// The names an unparseable expression mentions (`#{x}`, `A{x}`, `'x'`), so that a syntax

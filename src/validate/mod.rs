@@ -56,6 +56,9 @@ pub struct Options {
     /// its config translates into (sheets, base translations). `None` (a package file): one
     /// summary of every partial locale.
     pub locales: Option<Vec<String>>,
+    /// Translation completeness the build already measured on this very package (it is used when
+    /// it covers the locales validation finds, instead of being measured again).
+    pub completeness: Option<crate::translations::Completeness>,
 }
 
 /// CanReg5's address variable length, applied to the codes of some option sets.

@@ -92,6 +92,8 @@ pub fn validate_loaded(
             });
         }
     }
+    // Measured by the build on this same package: not measured twice.
+    options.completeness = Some(built.languages.completeness.clone());
     let mut report = validate(&built.package, &options, &config_path.display().to_string());
     // The export app's mapping and the registry's CanReg5 setup (src/canreg5/).
     report.findings.extend(crate::canreg5::findings(&built));

@@ -128,9 +128,21 @@ pub(super) fn run(ctx: &mut Ctx) {
     if locales.is_empty() {
         return;
     }
-    let partial: Vec<_> = completeness(package, default_locale, &locales)
+    // Measured by the build on this same package, when it covers these locales.
+    let measured = ctx.options.completeness.as_ref().filter(|c| {
+        c.default_locale == default_locale && c.locales.iter().map(|l| &l.locale).eq(locales.iter())
+    });
+    let computed;
+    let completeness = match measured {
+        Some(c) => c,
+        None => {
+            computed = completeness(package, default_locale, &locales);
+            &computed
+        }
+    };
+    let partial: Vec<_> = completeness
         .locales
-        .into_iter()
+        .iter()
         .filter(|l| l.translated < l.total)
         .collect();
     if ctx.options.locales.is_none() && partial.len() > 1 {
