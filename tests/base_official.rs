@@ -42,6 +42,7 @@ fn sha256(bytes: &[u8]) -> String {
 
 fn crtk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
         .output()

@@ -58,6 +58,7 @@ fn source_date_epoch_stamps_the_header() {
     let dir = scratch("epoch");
     let example = root().join("country-configs/example.yaml");
     let out = Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args([
             "build",
             example.to_str().unwrap(),

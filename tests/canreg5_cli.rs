@@ -14,6 +14,7 @@ const OFFICIAL: &str =
 
 fn crtk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args(args)
         .current_dir(root())
         .env_remove("SOURCE_DATE_EPOCH")

@@ -7,6 +7,7 @@ use std::process::Command;
 #[test]
 fn completions_and_man_pages_cover_every_command() {
     let bash = Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args(["completions", "bash"])
         .output()
         .unwrap();
@@ -27,6 +28,7 @@ fn completions_and_man_pages_cover_every_command() {
     }
     let dir = common::crtk::temp_dir("man");
     let man = Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args(["man", "--out"])
         .arg(&dir)
         .output()

@@ -21,6 +21,7 @@ fn package() -> Value {
     let base =
         root().join("../shared/reference-packages/ncd-cr-official/NCD_CR_1.0.1_DHIS2.42.4-en.json");
     let output = Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .arg("build")
         .arg(root().join("country-configs/uganda/country.yaml"))
         .arg("--out")
@@ -222,6 +223,7 @@ fn assign_hide_option_set_mandatory_and_display_text_work_in_the_engine() {
     let base =
         root().join("../shared/reference-packages/ncd-cr-official/NCD_CR_1.0.1_DHIS2.42.4-en.json");
     let output = Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .arg("build")
         .arg(dir.join("country.yaml"))
         .arg("--out")

@@ -25,6 +25,7 @@ fn build_with(indicator: &str) -> (i32, String, usize) {
     .unwrap();
     let out = dir.join("out");
     let output = Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .arg("build")
         .arg(&config)
         .arg("--base")

@@ -16,6 +16,7 @@ fn official() -> PathBuf {
 
 fn crtk(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
@@ -36,6 +37,7 @@ fn init(dir: &Path, extra: &[&str]) -> Output {
     }
     args.extend(extra.iter().map(std::ffi::OsStr::new));
     let mut command = Command::new(env!("CARGO_BIN_EXE_crtk"));
+    command.env("CRTK_ALLOW_PATH", common::crtk::allowed_roots());
     command.current_dir(root()).args(&args);
     command.output().expect("run crtk")
 }

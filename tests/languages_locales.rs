@@ -16,6 +16,7 @@ fn official() -> PathBuf {
 
 fn crtk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
         .output()

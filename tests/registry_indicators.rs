@@ -16,6 +16,7 @@ const OFFICIAL: &str =
 fn built_package() -> Value {
     let out = temp_dir("registry-indicators");
     let output = Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .arg("build")
         .arg(root().join("tests/data/indicators/country.yaml"))
         .arg("--base")

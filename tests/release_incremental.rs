@@ -15,6 +15,7 @@ const OFFICIAL: &str =
 fn release(dir: &Path, extra: &[&str], epoch: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_crtk"));
     command
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args(["build", "--all", "--configs"])
         .arg(dir.join("configs"))
         .arg("--out")

@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 fn crtk(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
         .output()

@@ -27,6 +27,7 @@ fn config(dir: &Path, name: &str, version: &str, districts: &[(&str, &str)]) -> 
 /// `crtk diff OLD NEW --check-version`: (exit code, stderr).
 fn check(old: &Path, new: &Path) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .arg("diff")
         .arg(old)
         .arg(new)

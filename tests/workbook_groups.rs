@@ -42,6 +42,7 @@ fn release(dir: &Path, access: &str) -> (PathBuf, serde_json::Value) {
     .unwrap();
     let dist = dir.join("dist");
     let output = Command::new(env!("CARGO_BIN_EXE_crtk"))
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .args(["build", "--all", "--configs"])
         .arg(&configs)
         .arg("--out")

@@ -428,7 +428,8 @@ fn read_csv(
             meta.len()
         ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text =
+        crate::input::read_to_string(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());

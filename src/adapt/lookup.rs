@@ -24,7 +24,7 @@ impl Locator {
         Locator {
             path: config.path.clone(),
             // The config was read moments ago; if it vanished, errors just lack a line.
-            text: std::fs::read_to_string(&config.path).unwrap_or_default(),
+            text: crate::input::read_to_string(&config.path).unwrap_or_default(),
             renamed: config
                 .config
                 .names

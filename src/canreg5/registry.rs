@@ -109,7 +109,7 @@ fn read_dictionaries(file: &std::path::Path) -> Result<Vec<TextDictionary>, Regi
             ),
         ));
     }
-    let text = std::fs::read_to_string(file)
+    let text = crate::input::read_to_string(file)
         .map_err(|e| err("file".into(), format!("cannot read: {e}")))?;
     let dictionaries =
         dictionary_text::parse(&text).map_err(|e| err(format!("line {}", e.line), e.message))?;

@@ -131,8 +131,8 @@ impl SystemDefinition {
                 ),
             ));
         }
-        let text =
-            std::fs::read_to_string(file).map_err(|e| err("file", format!("cannot read: {e}")))?;
+        let text = crate::input::read_to_string(file)
+            .map_err(|e| err("file", format!("cannot read: {e}")))?;
         parse(&text, file)
     }
 }

@@ -84,7 +84,8 @@ pub fn run(args: InitArgs) -> Result<std::process::ExitCode, String> {
                 .ok_or_else(|| format!("--from {}: not a file", csv.display()))?
                 .to_string_lossy()
                 .into_owned();
-            let bytes = std::fs::read(csv).map_err(|e| format!("{}: {e}", csv.display()))?;
+            let bytes =
+                crtk::input::read_bytes(csv).map_err(|e| format!("{}: {e}", csv.display()))?;
             files.push((dir.join(&file_name), bytes));
             Areas {
                 file: file_name,

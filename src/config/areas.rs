@@ -267,9 +267,8 @@ fn read_xlsx(file: &Path, sheet: Option<&str>) -> Result<Table, AreaError> {
             .cloned()
             .ok_or_else(|| err("file".into(), "has no sheet".into()))?,
     };
-    let range = workbook
-        .worksheet_range(&sheet)
-        .map_err(|e| err(format!("sheet `{sheet}`"), format!("cannot read: {e}")))?;
+    let range = crate::input::sheet_range(&mut workbook, &sheet)
+        .map_err(|e| err(format!("sheet `{sheet}`"), e))?;
     let merged = workbook
         .merge_cells_by_sheet_name(&sheet)
         .map_err(|e| err(format!("sheet `{sheet}`"), format!("cannot read: {e}")))?;

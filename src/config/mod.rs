@@ -155,6 +155,21 @@ impl LoadedConfig {
                     .map(|(l, f)| (format!("languages.translations.{l}"), f.as_path())),
             );
         }
+        if let Some(canreg5) = &self.config.canreg5 {
+            named.extend(canreg5.files().into_iter().map(|f| ("canreg5".into(), f)));
+        }
+        for (i, field) in self.config.fields.iter().enumerate() {
+            if let Some(csv) = field.option_set.as_ref().and_then(|s| s.csv.as_deref()) {
+                named.push((format!("fields[{i}].option_set.csv"), csv));
+            }
+        }
+        named.extend(
+            self.config
+                .validate
+                .target
+                .as_deref()
+                .map(|p| ("validate.target".into(), p)),
+        );
         named.extend(package.base.as_deref().map(|p| ("package.base".into(), p)));
         named.extend(
             package

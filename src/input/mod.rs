@@ -256,7 +256,7 @@ mod json;
 mod xlsx;
 mod yaml;
 pub use json::parse_json;
-pub use xlsx::{check as check_xlsx, open_xlsx};
+pub use xlsx::{check as check_xlsx, open_xlsx, sheet_range};
 pub use yaml::check_yaml;
 
 #[cfg(test)]

@@ -24,6 +24,47 @@ pub fn open_xlsx(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>, String> {
     Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("cannot open as XLSX: {e}"))
 }
 
+/// The cells of sheet `name`, built from the cells the sheet really holds: calamine's own
+/// `worksheet_range` allocates the whole grid its cells span before anything can look at it, so a
+/// grid over [`MAX_CELLS`] is refused here first, whatever the XML declares or how it spells its
+/// references.
+pub fn sheet_range<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+) -> Result<calamine::Range<calamine::Data>, String> {
+    let mut reader = workbook
+        .worksheet_cells_reader(name)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let mut cells = Vec::new();
+    let (mut rows, mut cols) = ((u32::MAX, 0u32), (u32::MAX, 0u32));
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| format!("cannot read: {e}"))?
+    {
+        let value: calamine::Data = cell.get_value().clone().into();
+        if value == calamine::Data::Empty {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        (rows, cols) = (
+            (rows.0.min(r), rows.1.max(r)),
+            (cols.0.min(c), cols.1.max(c)),
+        );
+        let span = (u64::from(rows.1 - rows.0) + 1) * (u64::from(cols.1 - cols.0) + 1);
+        if span > MAX_CELLS {
+            return Err(format!(
+                "its cells span rows {}-{} and columns {}-{}, a grid of {span} cells (limit {MAX_CELLS}): delete what lies outside the table (for instance stray cells far below or right of it)",
+                rows.0 + 1,
+                rows.1 + 1,
+                cols.0 + 1,
+                cols.1 + 1
+            ));
+        }
+        cells.push(calamine::Cell::new((r, c), value));
+    }
+    Ok(calamine::Range::from_sparse(cells))
+}
+
 /// Unpacks every part under the input budget (uncompressed total) and checks the declared
 /// numbers calamine would allocate for.
 pub fn check(bytes: &[u8]) -> Result<(), String> {

@@ -24,7 +24,7 @@ pub fn load(options: &ReleaseOptions) -> Option<Manifest> {
     if !options.external.is_empty() || options.strict {
         return None;
     }
-    let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
+    let text = crate::input::read_to_string(&out.join(MANIFEST)).ok()?;
     let manifest: Manifest = serde_json::from_str(&text).ok()?;
     (manifest.format == super::manifest::MANIFEST_FORMAT
         && manifest.crtk_version == env!("CARGO_PKG_VERSION"))
@@ -52,7 +52,7 @@ pub fn reuse(
             }
             None => {
                 let path = dir.join(&input.path);
-                let bytes = std::fs::read(&path).ok()?;
+                let bytes = crate::input::read_bytes(&path).ok()?;
                 input_paths.push(path);
                 bytes
             }
@@ -72,7 +72,7 @@ pub fn reuse(
         if !is_plain_relative(&output.path) {
             return None;
         }
-        let bytes = std::fs::read(out.join(&output.path)).ok()?;
+        let bytes = crate::input::read_bytes(&out.join(&output.path)).ok()?;
         if !matches(output, &bytes) {
             return None;
         }

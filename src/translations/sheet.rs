@@ -320,15 +320,12 @@ fn xlsx_table(bytes: &[u8]) -> Result<Table, String> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         format!("cannot be read as an XLSX workbook ({e}): open it in Excel or LibreOffice and save it as .xlsx again")
     })?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => {
-            return Err(format!(
-                "the first sheet cannot be read ({e}): open it in Excel or LibreOffice and save it as .xlsx again"
-            ));
-        }
-        None => return Err("has no sheet: export the translations again".into()),
+    let Some(first) = workbook.sheet_names().first().cloned() else {
+        return Err("has no sheet: export the translations again".into());
     };
+    let range = crate::input::sheet_range(&mut workbook, &first).map_err(|e| {
+        format!("the first sheet: {e}; open it in Excel or LibreOffice and save it as .xlsx again")
+    })?;
     let (first_row, _) = range.start().unwrap_or((0, 0));
     let first_col = range.start().map(|(_, c)| c).unwrap_or(0) as usize;
     let mut table = Table::new();
