@@ -28,6 +28,7 @@ fn run_suggested(command: &str) {
     let status = Command::new("sh")
         .arg("-c")
         .arg(&command)
+        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
         .env_remove("SOURCE_DATE_EPOCH")
         .status()
         .unwrap();
