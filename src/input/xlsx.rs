@@ -172,25 +172,44 @@ fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
 
 /// The value of attribute `name` in a start tag's text.
 fn attribute<'t>(tag: &'t [u8], name: &str) -> Option<&'t [u8]> {
-    let pattern = format!("{name}=");
-    let bytes = pattern.as_bytes();
-    let mut from = 0;
-    while let Some(i) = tag[from..].windows(bytes.len()).position(|w| w == bytes) {
-        let at = from + i;
-        from = at + 1;
-        // A whole attribute name: preceded by white space.
-        if at == 0 || !tag[at - 1].is_ascii_whitespace() {
-            continue;
+    // Read as calamine reads attributes (its `raw_attr`): a key runs to the next `=` and is
+    // trimmed, white space may surround `=`, values need no white space between them. The first
+    // attribute with exactly this key wins.
+    let len = tag.len();
+    let mut pos = tag
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .unwrap_or(len);
+    loop {
+        while pos < len && tag[pos].is_ascii_whitespace() {
+            pos += 1;
         }
-        let rest = &tag[at + bytes.len()..];
-        let quote = *rest.first()?;
+        let key_start = pos;
+        while pos < len && tag[pos] != b'=' {
+            pos += 1;
+        }
+        if pos >= len {
+            return None;
+        }
+        let key = tag[key_start..pos].trim_ascii_end();
+        pos += 1;
+        while pos < len && tag[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let quote = *tag.get(pos)?;
         if quote != b'"' && quote != b'\'' {
             return None;
         }
-        let end = memchr(quote, &rest[1..])?;
-        return Some(&rest[1..1 + end]);
+        pos += 1;
+        let start = pos;
+        while pos < len && tag[pos] != quote {
+            pos += 1;
+        }
+        if key == name.as_bytes() {
+            return Some(&tag[start..pos]);
+        }
+        pos += 1;
     }
-    None
 }
 
 fn number(value: &[u8]) -> Option<u64> {
@@ -415,5 +434,20 @@ mod tests {
             check_shared_strings(b"<sst count=\"2\" uniqueCount=\"1\"><si><t>a</t></si></sst>")
                 .is_ok()
         );
+    }
+}
+
+#[cfg(test)]
+mod attribute_tests {
+    use super::attribute;
+
+    #[test]
+    fn attributes_read_as_calamine_reads_them() {
+        let tag = br#"sst xmlns="x"uniqueCount = '4294967295' count="1""#;
+        assert_eq!(attribute(tag, "uniqueCount"), Some(&b"4294967295"[..]));
+        assert_eq!(attribute(tag, "count"), Some(&b"1"[..]));
+        assert_eq!(attribute(br#"c r="A1"/"#, "r"), Some(&b"A1"[..]));
+        assert_eq!(attribute(br#"c t="s""#, "r"), None);
+        assert_eq!(attribute(b"sst", "uniqueCount"), None);
     }
 }
