@@ -73,7 +73,7 @@ impl Function {
     }
 }
 
-const fn e(ty: ValueType) -> Param {
+pub(super) const fn e(ty: ValueType) -> Param {
     Param {
         kind: ParamKind::Expr,
         ty,
@@ -81,7 +81,7 @@ const fn e(ty: ValueType) -> Param {
     }
 }
 
-const fn item(ty: ValueType) -> Param {
+pub(super) const fn item(ty: ValueType) -> Param {
     Param {
         kind: ParamKind::DataItem,
         ty,
@@ -89,7 +89,11 @@ const fn item(ty: ValueType) -> Param {
     }
 }
 
-const fn f(name: &'static str, returns: ValueType, params: &'static [Param]) -> Function {
+pub(super) const fn f(
+    name: &'static str,
+    returns: ValueType,
+    params: &'static [Param],
+) -> Function {
     Function {
         name,
         returns,
@@ -98,7 +102,11 @@ const fn f(name: &'static str, returns: ValueType, params: &'static [Param]) -> 
     }
 }
 
-const fn var(name: &'static str, returns: ValueType, params: &'static [Param]) -> Function {
+pub(super) const fn var(
+    name: &'static str,
+    returns: ValueType,
+    params: &'static [Param],
+) -> Function {
     Function {
         name,
         returns,

@@ -9,18 +9,10 @@
 //! `normDistDen` is registered under the name `normDistCum` in 1.1.0, so `normDistDen(..)` is
 //! an unknown function there.
 
-use super::functions::{Function, Param, ParamKind};
+use super::functions::{Function, Param, ParamKind, e, f, item, var};
 use super::types::ValueType::{
     Boolean as B, Date as D, Mixed as M, Number as N, Same as S, String as T,
 };
-
-const fn e(ty: super::types::ValueType) -> Param {
-    Param {
-        kind: ParamKind::Expr,
-        ty,
-        optional: false,
-    }
-}
 
 const fn opt(ty: super::types::ValueType) -> Param {
     Param {
@@ -30,46 +22,12 @@ const fn opt(ty: super::types::ValueType) -> Param {
     }
 }
 
-const fn item(ty: super::types::ValueType) -> Param {
-    Param {
-        kind: ParamKind::DataItem,
-        ty,
-        optional: false,
-    }
-}
-
 /// A date argument: any expression, and `PS_EVENTDATE:uid` in core's dialect.
 const DATE: Param = Param {
     kind: ParamKind::CompareDate,
     ty: D,
     optional: false,
 };
-
-const fn f(
-    name: &'static str,
-    returns: super::types::ValueType,
-    params: &'static [Param],
-) -> Function {
-    Function {
-        name,
-        returns,
-        params,
-        varargs: false,
-    }
-}
-
-const fn var(
-    name: &'static str,
-    returns: super::types::ValueType,
-    params: &'static [Param],
-) -> Function {
-    Function {
-        name,
-        returns,
-        params,
-        varargs: true,
-    }
-}
 
 /// Every function of program-indicator mode.
 pub static INDICATOR_FUNCTIONS: &[Function] = &[
