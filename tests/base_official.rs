@@ -10,7 +10,6 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const SHA_1_0_1: &str = "b51f63fb0af969ab71cff897b809f5da85662bd28b8cea7f19e6c258dd225fe4";
 const SHA_1_0_0: &str = "fcffb17b61b13ef8420530936dd704d92912ee4499cc6192863953182b2989d6";
@@ -40,14 +39,7 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn crtk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crtk"))
-        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run crtk")
-}
+use common::crtk::run as crtk;
 
 fn load(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

@@ -8,7 +8,7 @@ use common::crtk::{build_package, get, root, temp_dir};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 /// The official NCD_CR 1.0.1 download (../shared/reference-packages/ncd-cr-official/SOURCES.md).
 fn official() -> PathBuf {
@@ -17,14 +17,7 @@ fn official() -> PathBuf {
 
 const OFFICIAL_SHA256: &str = "b51f63fb0af969ab71cff897b809f5da85662bd28b8cea7f19e6c258dd225fe4";
 
-fn crtk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crtk"))
-        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run crtk")
-}
+use common::crtk::run as crtk;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()

@@ -8,20 +8,12 @@ use common::crtk::{build_package, root, temp_dir};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn official() -> PathBuf {
     root().join("../shared/reference-packages/ncd-cr-official/NCD_CR_1.0.1_DHIS2.42.4-en.json")
 }
 
-fn crtk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crtk"))
-        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run crtk")
-}
+use common::crtk::run as crtk;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()

@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn shared(rel: &str) -> PathBuf {
     root().join("../shared/reference-packages").join(rel)
@@ -148,14 +147,7 @@ fn config(dir: &Path, extra: &str) -> PathBuf {
     path
 }
 
-fn crtk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crtk"))
-        .env("CRTK_ALLOW_PATH", common::crtk::allowed_roots())
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run crtk")
-}
+use common::crtk::run as crtk;
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
