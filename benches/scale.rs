@@ -2,7 +2,7 @@
 //! (serde_json parsing the output into a `Value`), at 1k, 20k, 50k and 100k areas.
 //!
 //! Run: `cargo bench --bench scale` (sizes: `CRTK_BENCH_AREAS=1000,20000`; runs per figure:
-//! `CRTK_BENCH_RUNS`, default 5). Every figure is the real binary in a child process under
+//! `CRTK_BENCH_RUNS`, default 5; `CRTK_BENCH_KEEP=1` keeps the files, for profiling). Every figure is the real binary in a child process under
 //! `/usr/bin/time`, CPU time (user + sys, median of the runs) and peak RSS; the floor runs in a
 //! child too (this bench binary with `floor FILE...`), in the same run, on the same files.
 //! Synthetic 4-level countries (10 regions, 100 districts, up to 1,000 sectors, villages) on the
@@ -33,6 +33,8 @@ fn main() {
         .unwrap_or(5);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let base = root.join(BASE);
+    // The base lives outside each synthetic country's folder: allow its folder, as a user would.
+    let allow = base.parent().unwrap().to_path_buf();
     let dir = std::env::temp_dir().join(format!("crtk-bench-scale-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let me = std::env::current_exe().unwrap();
@@ -50,12 +52,12 @@ fn main() {
         let (old_config, new_config) = write_country(&here, areas, &base);
         let (old_out, new_out) = (here.join("old"), here.join("new"));
         let build = measure(runs, || {
-            let mut c = Command::new(&crtk);
+            let mut c = crtk_command(&crtk, &allow);
             c.arg("build").arg(&old_config).arg("--out").arg(&old_out);
             c
         });
         run_ok(
-            Command::new(&crtk)
+            crtk_command(&crtk, &allow)
                 .arg("build")
                 .arg(&new_config)
                 .arg("--out")
@@ -69,12 +71,12 @@ fn main() {
             c
         });
         let validate = measure(runs, || {
-            let mut c = Command::new(&crtk);
+            let mut c = crtk_command(&crtk, &allow);
             c.args(["validate", "--format", "json"]).arg(&old_json);
             c
         });
         let diff = measure(runs, || {
-            let mut c = Command::new(&crtk);
+            let mut c = crtk_command(&crtk, &allow);
             c.args(["diff", "--format", "json"])
                 .arg(&old_json)
                 .arg(&new_json);
@@ -103,7 +105,11 @@ fn main() {
     }
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("machine load average: {}", load.trim());
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("CRTK_BENCH_KEEP").is_some() {
+        println!("inputs and outputs kept in {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 /// The floor: parse every file into a `serde_json::Value` (kept until exit, as a tool would).
@@ -136,6 +142,11 @@ fn measure(runs: usize, command: impl Fn() -> Command) -> Figure {
             .arg("%U %S %M")
             .arg(inner.get_program())
             .args(inner.get_args());
+        for (key, value) in inner.get_envs() {
+            if let Some(value) = value {
+                timed.env(key, value);
+            }
+        }
         run_ok(&mut timed);
         let text = std::fs::read_to_string(&stats).unwrap();
         let fields: Vec<&str> = text.split_whitespace().collect();
@@ -151,6 +162,13 @@ fn measure(runs: usize, command: impl Fn() -> Command) -> Figure {
     }
 }
 
+/// crtk with the base's folder allowed (`CRTK_ALLOW_PATH`).
+fn crtk_command(crtk: &Path, allow: &Path) -> Command {
+    let mut command = Command::new(crtk);
+    command.env("CRTK_ALLOW_PATH", allow);
+    command
+}
+
 fn run_ok(command: &mut Command) {
     let out = command.output().unwrap();
     assert!(
@@ -164,7 +182,10 @@ fn only_json(dir: &Path) -> PathBuf {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.ends_with(".json") && !name.ends_with(".canreg5-mapping.json")
+        })
         .unwrap()
 }
 

@@ -69,6 +69,9 @@ pub fn validate_with_target(
             }
             None => None,
         };
+        // Every caller exits after reporting: freeing the package object by object would cost
+        // more than the checks of a small one.
+        std::mem::forget(package);
         return Ok(Checked {
             built: None,
             report,

@@ -15,7 +15,7 @@
 //! | `uid-changed` | the same object (same code) has a new UID (an import duplicates it; data stays on the old one) |
 
 use super::model::{Breaking, FieldChange, FieldKind, ObjectChange, Status};
-use crate::package::{Package, object_id};
+use crate::package::{Indexed, Package, object_id};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -223,7 +223,7 @@ fn describe(change: &ObjectChange) -> String {
 ///   old set's other options are not repeated;
 /// - an option removed from its set and from the package is one entry (the option's), not two;
 /// - identical entries on one object are kept once.
-pub fn refine(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) {
+pub fn refine(old: &Indexed, new: &Indexed, objects: &mut Vec<ObjectChange>) {
     let codes = |p: &Package, set: &str| -> BTreeMap<String, String> {
         p.objects("options")
             .iter()
@@ -247,7 +247,7 @@ pub fn refine(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) {
             continue;
         }
         let old_id = change.old_id.as_deref().unwrap_or(&change.id);
-        let set = |p: &Package, id: &str| {
+        let set = |p: &Indexed, id: &str| {
             p.get(&change.kind, id)
                 .and_then(|o| o.get("optionSet")?.get("id")?.as_str().map(String::from))
         };
@@ -260,7 +260,7 @@ pub fn refine(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) {
         let (before, after) = (codes(old, &was), codes(new, &is));
         let missing: Vec<&String> = before.keys().filter(|c| !after.contains_key(*c)).collect();
         // A surviving code that now names something else (Sex `1` Male -> Vital status `1` Alive).
-        let name = |p: &Package, id: &str| {
+        let name = |p: &Indexed, id: &str| {
             p.get("options", id)
                 .and_then(crate::package::object_name)
                 .unwrap_or_default()
@@ -390,8 +390,8 @@ fn set_of(option: &Object) -> Option<&str> {
 /// Options of a replaced set: one whose code is in the new set is that option under a new UID
 /// (one `uid_changed` entry, not breaking); one whose code is not is covered by its field's entry.
 fn merge_moved_options(
-    old: &Package,
-    new: &Package,
+    old: &Indexed,
+    new: &Indexed,
     objects: &mut Vec<ObjectChange>,
     replaced: &BTreeMap<String, String>,
     codes: &dyn Fn(&Package, &str) -> BTreeMap<String, String>,

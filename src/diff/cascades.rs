@@ -5,13 +5,13 @@
 
 use super::model::{Cascade, ObjectChange, Status};
 use crate::expression::{BinaryOp, Expr, ExprKind, VarSigil, decode_string, parse};
-use crate::package::{Package, object_id, object_name};
+use crate::package::{Indexed, object_id, object_name};
 use crate::release::rule_words::ref_id;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Cascades of `new` touched by the diff, ordered by parent then child field name.
-pub fn find(new: &Package, objects: &[ObjectChange]) -> Vec<Cascade> {
+pub fn find(new: &Indexed, objects: &[ObjectChange]) -> Vec<Cascade> {
     let touched: BTreeMap<(&str, &str), Status> = objects
         .iter()
         .filter(|c| matches!(c.kind.as_str(), "programRules" | "optionGroups") && !c.is_cosmetic())

@@ -5,7 +5,7 @@
 
 use super::model::{Detail, ObjectChange, Status};
 use super::rules::source_of;
-use crate::package::{Package, object_name};
+use crate::package::{Indexed, object_name};
 use crate::release::rule_words::{RuleNames, ref_id};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -16,7 +16,7 @@ type Object = Map<String, Value>;
 const MEMBERS_SHOWN: usize = 40;
 
 /// Fills `details` of every added or removed object of a type a reviewer reads.
-pub fn describe(old: &Package, new: &Package, objects: &mut [ObjectChange]) {
+pub fn describe(old: &Indexed, new: &Indexed, objects: &mut [ObjectChange]) {
     let wanted = |c: &ObjectChange, status: Status| {
         c.status == status
             && matches!(
@@ -45,7 +45,7 @@ pub fn describe(old: &Package, new: &Package, objects: &mut [ObjectChange]) {
 }
 
 struct Reader<'a> {
-    package: &'a Package,
+    package: &'a Indexed<'a>,
     names: RuleNames<'a>,
     /// Rule id -> its actions, in package order.
     actions: BTreeMap<&'a str, Vec<&'a Object>>,
@@ -60,7 +60,7 @@ fn detail(label: &str, text: impl Into<String>, code: bool) -> Detail {
 }
 
 impl<'a> Reader<'a> {
-    fn new(package: &'a Package) -> Reader<'a> {
+    fn new(package: &'a Indexed<'a>) -> Reader<'a> {
         let mut actions: BTreeMap<&str, Vec<&Object>> = BTreeMap::new();
         for action in package
             .objects("programRuleActions")

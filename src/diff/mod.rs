@@ -41,7 +41,7 @@ pub use noise::{DEFAULT_NOISE, Noise, Pattern};
 pub use render::{Format, RenderOptions, render};
 pub use version::check_version;
 
-use crate::package::{Header, Package, object_id, object_name};
+use crate::package::{Header, Indexed, Package, object_id, object_name};
 use serde_json::{Map, Value};
 
 /// How to diff.
@@ -105,6 +105,8 @@ pub fn diff(old: &Package, new: &Package, options: &DiffOptions) -> Diff {
         change.breaking = breaking::assess(&change, matched.old, matched.new);
         objects.push(change);
     }
+    // Every helper below looks objects up by id, once per change: index both sides once.
+    let (old, new) = (&Indexed::new(old), &Indexed::new(new));
     rules::analyze(old, new, &mut objects);
     let renumbered = renumbering::collapse(old, new, &mut objects);
     breaking::refine(old, new, &mut objects);

@@ -3,7 +3,7 @@
 //! X"), not one change per option.
 
 use super::model::{ObjectChange, Renumbering, Status};
-use crate::package::{Package, object_id, object_name};
+use crate::package::{Indexed, object_id, object_name};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -11,7 +11,7 @@ type Object = Map<String, Value>;
 
 /// Takes the `sortOrder` changes out of `objects` (dropping options left with no other change)
 /// and returns one [`Renumbering`] per option set they belong to.
-pub fn collapse(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) -> Vec<Renumbering> {
+pub fn collapse(old: &Indexed, new: &Indexed, objects: &mut Vec<ObjectChange>) -> Vec<Renumbering> {
     let mut per_set: BTreeMap<String, usize> = BTreeMap::new();
     for change in objects.iter_mut().filter(|c| c.kind == "options") {
         let before = change.fields.len();
@@ -32,7 +32,7 @@ pub fn collapse(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) -
     per_set
         .into_iter()
         .map(|(set, options)| {
-            let members = |p: &Package| -> Vec<String> {
+            let members = |p: &Indexed| -> Vec<String> {
                 p.get("optionSets", &set)
                     .and_then(|s| s.get("options"))
                     .and_then(Value::as_array)
@@ -44,7 +44,7 @@ pub fn collapse(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) -
             let (was, is) = (members(old), members(new));
             let (was_set, is_set): (HashSet<&String>, HashSet<&String>) =
                 (was.iter().collect(), is.iter().collect());
-            let label = |p: &Package, id: &str| {
+            let label = |p: &Indexed, id: &str| {
                 p.get("options", id)
                     .and_then(|o| object_name(o).or_else(|| o.get("code")?.as_str()))
                     .unwrap_or(id)
@@ -77,8 +77,8 @@ pub fn collapse(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) -
 }
 
 /// True when the options in both versions of the set keep their relative order by `sortOrder`.
-fn same_relative_order(old: &Package, new: &Package, set: &str) -> bool {
-    let order = |p: &Package| -> Vec<(i64, String)> {
+fn same_relative_order(old: &Indexed, new: &Indexed, set: &str) -> bool {
+    let order = |p: &Indexed| -> Vec<(i64, String)> {
         let mut list: Vec<(i64, String)> = p
             .objects("options")
             .iter()

@@ -7,7 +7,7 @@
 //! `d2:countIfZeroPos('name')`, `d2:lastEventDate('name')`), is read as `#{name}`.
 
 use super::model::{ObjectChange, RuleImpact, Status, VariableChange};
-use crate::package::{Package, object_id, object_name};
+use crate::package::{Indexed, object_id, object_name};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -79,7 +79,7 @@ const SOURCE_FIELDS: &[&str] = &[
 
 /// Adds rule impacts to `objects`: gained/lost variables on changed conditions and action data,
 /// and `affected` rules for every rule variable whose definition changed.
-pub fn analyze(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) {
+pub fn analyze(old: &Indexed, new: &Indexed, objects: &mut Vec<ObjectChange>) {
     for change in objects.iter_mut() {
         let property = match change.kind.as_str() {
             "programRules" => "condition",
@@ -107,8 +107,8 @@ pub fn analyze(old: &Package, new: &Package, objects: &mut Vec<ObjectChange>) {
 
 /// `(program id, variable name)` -> the change, for every variable whose definition changed.
 fn changed_variables(
-    old: &Package,
-    new: &Package,
+    old: &Indexed,
+    new: &Indexed,
     objects: &[ObjectChange],
 ) -> BTreeMap<(String, String), VariableChange> {
     let mut out = BTreeMap::new();
@@ -160,8 +160,8 @@ fn changed_variables(
 }
 
 fn flag_rules_using_changed_variables(
-    old: &Package,
-    new: &Package,
+    old: &Indexed,
+    new: &Indexed,
     objects: &mut Vec<ObjectChange>,
 ) {
     let changed = changed_variables(old, new, objects);
@@ -254,7 +254,7 @@ fn reference_id<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str
 }
 
 /// What a rule variable reads, for people: `DATAELEMENT_CURRENT_EVENT dataElement=abc (Age)`.
-pub(crate) fn source_of(variable: &Map<String, Value>, package: &Package) -> String {
+pub(crate) fn source_of(variable: &Map<String, Value>, package: &Indexed) -> String {
     let mut parts: Vec<String> = Vec::new();
     parts.push(
         variable

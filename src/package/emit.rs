@@ -56,16 +56,18 @@ impl Serialize for TopLevel<'_> {
         match self {
             TopLevel::Header(v) => Sorted(v).serialize(s),
             TopLevel::Section(Value::Array(items)) => {
-                let mut ordered: Vec<&Value> = items.iter().collect();
-                // Stable: objects without an id keep their relative order, after the others.
-                ordered.sort_by(|a, b| match (id_of(a), id_of(b)) {
+                // Each id read once (not once per comparison); stable, so objects without an
+                // id keep their relative order, after the others.
+                let mut ordered: Vec<(Option<&str>, &Value)> =
+                    items.iter().map(|item| (id_of(item), item)).collect();
+                ordered.sort_by(|(a, _), (b, _)| match (a, b) {
                     (Some(x), Some(y)) => x.cmp(y),
                     (Some(_), None) => std::cmp::Ordering::Less,
                     (None, Some(_)) => std::cmp::Ordering::Greater,
                     (None, None) => std::cmp::Ordering::Equal,
                 });
                 let mut seq = s.serialize_seq(Some(ordered.len()))?;
-                for item in ordered {
+                for (_, item) in ordered {
                     seq.serialize_element(&Sorted(item))?;
                 }
                 seq.end()

@@ -11,6 +11,7 @@
 
 mod emit;
 mod header;
+mod indexed;
 mod load;
 mod references;
 pub mod text_pattern;
@@ -18,6 +19,7 @@ pub mod uid;
 
 pub use emit::{to_canonical_string, write_canonical};
 pub use header::Header;
+pub use indexed::Indexed;
 pub use load::LoadError;
 pub use references::{Reference, references};
 

@@ -1,6 +1,6 @@
 //! How much of a package is translated into each locale: count and percentage per object type.
 
-use super::texts::{ENGLISH_CODE_LISTS, texts};
+use super::texts::{ENGLISH_CODE_LISTS, counted_texts};
 use crate::package::Package;
 use serde::Serialize;
 use serde_json::Value;
@@ -71,7 +71,7 @@ pub fn completeness(package: &Package, default_locale: &str, locales: &[String])
     let texts = if locales.is_empty() {
         Vec::new()
     } else {
-        texts(package)
+        counted_texts(package)
     };
     // One pass over the texts for every locale: each text's translations are read once.
     let mut per: Vec<(Vec<TypeCompleteness>, Count)> = locales

@@ -112,14 +112,18 @@ pub fn validate(package: &Package, options: &Options, source: &str) -> Report {
     }
 }
 
+/// Where an id is defined: `(kind, index in its section, the object)`. The object is held so a
+/// look-up does not search the sections again.
+pub(crate) type Place<'a> = (&'a str, usize, &'a Map<String, Value>);
+
 /// Where an id is defined: usually one place; duplicates across or within types go to `more`.
 pub(crate) struct Places<'a> {
-    pub first: (&'a str, usize),
-    pub more: Vec<(&'a str, usize)>,
+    pub first: Place<'a>,
+    pub more: Vec<Place<'a>>,
 }
 
 impl<'a> Places<'a> {
-    pub fn iter(&self) -> impl Iterator<Item = &(&'a str, usize)> {
+    pub fn iter(&self) -> impl Iterator<Item = &Place<'a>> {
         std::iter::once(&self.first).chain(self.more.iter())
     }
 }
@@ -145,13 +149,13 @@ impl<'a> Ctx<'a> {
                 .sum(),
         );
         for kind in package.kinds() {
-            for (i, item) in package.objects(kind).iter().enumerate() {
+            for (i, item) in objects(package, kind) {
                 if let Some(id) = item.get("id").and_then(Value::as_str) {
                     by_id
                         .entry(id)
-                        .and_modify(|p: &mut Places| p.more.push((kind, i)))
+                        .and_modify(|p: &mut Places| p.more.push((kind, i, item)))
                         .or_insert(Places {
-                            first: (kind, i),
+                            first: (kind, i, item),
                             more: Vec::new(),
                         });
                 }
@@ -168,15 +172,19 @@ impl<'a> Ctx<'a> {
     /// The object of `kind` with this id.
     pub fn get(&self, kind: &str, id: &str) -> Option<&'a Map<String, Value>> {
         let places = self.by_id.get(id)?;
-        let (k, i) = places.iter().find(|(k, _)| *k == kind)?;
-        self.package.objects(k)[*i].as_object()
+        places
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, _, object)| *object)
     }
 
     /// The object of `kind` with this id and its index in the section.
     pub fn locate(&self, kind: &str, id: &str) -> Option<(usize, &'a Map<String, Value>)> {
         let places = self.by_id.get(id)?;
-        let (k, i) = places.iter().find(|(k, _)| *k == kind)?;
-        Some((*i, self.package.objects(k)[*i].as_object()?))
+        places
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, i, object)| (*i, *object))
     }
 
     /// Whether the id may be referenced without being in the package.

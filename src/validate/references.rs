@@ -188,7 +188,7 @@ fn walk<'v>(
                 let ok = match ctx.by_id.get(id) {
                     // Right type, or a type we cannot name from the property.
                     Some(places) => {
-                        places.iter().any(|(k, _)| accepts(property, k))
+                        places.iter().any(|(k, _, _)| accepts(property, k))
                             || super::schema::class_of(&target_section(property)).is_none()
                     }
                     None => ctx.is_external(id),
@@ -283,7 +283,7 @@ fn report(
     let wanted = target_section(property);
     match ctx.by_id.get(id) {
         Some(places) => {
-            let actual: Vec<&str> = places.iter().map(|(k, _)| *k).collect();
+            let actual: Vec<&str> = places.iter().map(|(k, _, _)| *k).collect();
             ctx.report(
                 "CR201",
                 kind,

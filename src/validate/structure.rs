@@ -3,7 +3,7 @@
 
 use super::fast::FastMap;
 use super::schema::{class_of, schemas};
-use super::{Ctx, objects, str_prop};
+use super::{Ctx, str_prop};
 use crate::package::uid;
 use serde_json::Value;
 
@@ -154,11 +154,14 @@ pub(super) fn run(ctx: &mut Ctx) {
             .map(|(_, p)| *p)
             .unwrap_or(&[]);
         let mut seen_values: Vec<FastMap<&str, usize>> = vec![FastMap::default(); unique.len()];
-        for (i, map) in objects(package, kind) {
+        for (i, value) in package.objects(kind).iter().enumerate() {
+            let Some(map) = value.as_object() else {
+                continue;
+            };
             let at = |p: &str| format!("{kind}[{i}]{p}");
             // CR101: JSON Schema types and enumerations.
             if let Some(class) = class {
-                for m in schemas.check(class, &package.objects(kind)[i]) {
+                for m in schemas.check(class, value) {
                     // Action types have their own check, with DHIS2's code (E4033).
                     if kind == "programRuleActions" && m.path == ".programRuleActionType" {
                         continue;
