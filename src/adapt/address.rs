@@ -163,27 +163,29 @@ pub fn compile(
     }
 
     // Options: drop the target set's old ones, then one per area.
-    let template = take_options(package, &target_set);
+    // What every area option shares with the set's old options (sharing, attribute values).
+    let mut template = take_options(package, &target_set);
+    for k in [
+        "code",
+        "name",
+        "id",
+        "optionSet",
+        "sortOrder",
+        "translations",
+        "description",
+        "shortName",
+        "formName",
+    ] {
+        template.remove(k);
+    }
     let sharing = set_object.get("sharing").cloned();
     let mut option_ids = Vec::with_capacity(tree.areas.len());
     let mut per_level: Vec<Vec<Value>> = vec![Vec::new(); levels];
     let mut new_options = Vec::with_capacity(tree.areas.len());
+    let paths = tree.code_paths();
     for (i, area) in tree.areas.iter().enumerate() {
-        let id = uids.uid("options", &format!("{prefix}/{}", tree.code_path(i)));
+        let id = uids.uid("options", &format!("{prefix}/{}", paths[i]));
         let mut option = template.clone();
-        for k in [
-            "code",
-            "name",
-            "id",
-            "optionSet",
-            "sortOrder",
-            "translations",
-            "description",
-            "shortName",
-            "formName",
-        ] {
-            option.remove(k);
-        }
         option.insert("id".into(), Value::String(id.clone()));
         option.insert("code".into(), Value::String(area.code.clone()));
         option.insert("name".into(), Value::String(area.name.clone()));
@@ -404,7 +406,7 @@ pub fn compile(
             continue;
         }
         let child_level = &tree.levels[area.level + 1];
-        let key = format!("{prefix}/{}", tree.code_path(i));
+        let key = format!("{prefix}/{}", paths[i]);
         let group_id = uids.uid("optionGroups", &key);
         let rule_id = uids.uid("programRules", &key);
         let action_id = uids.uid("programRuleActions", &key);

@@ -13,6 +13,7 @@ use super::address::{
     AddressConfig, AreaFix, AreaSource, DictionaryRef, DictionarySource, Level, TableSource,
     TreeArea,
 };
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -73,16 +74,18 @@ impl AreaTree {
             .filter(move |(_, a)| a.level == level)
     }
 
-    /// The codes from the top down to `index`, joined by `/` (the area's stable key).
-    pub fn code_path(&self, index: usize) -> String {
-        let mut codes = vec![self.areas[index].code.as_str()];
-        let mut at = self.areas[index].parent;
-        while let Some(p) = at {
-            codes.push(&self.areas[p].code);
-            at = self.areas[p].parent;
+    /// Every area's codes from the top down, joined by `/` (its stable key), in the areas' order.
+    pub fn code_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = Vec::with_capacity(self.areas.len());
+        for area in &self.areas {
+            let path = match area.parent {
+                // Parents come before their children.
+                Some(p) => format!("{}/{}", paths[p], area.code),
+                None => area.code.clone(),
+            };
+            paths.push(path);
         }
-        codes.reverse();
-        codes.join("/")
+        paths
     }
 }
 
@@ -372,8 +375,10 @@ fn table_entries(
                 column_index(file, &table, &columns.name, &format!("{key}.name"))?,
             ));
         }
+        let mut previous: Option<&Vec<String>> = None;
         for (place, row) in &table.rows {
             let get = |c: usize| row.get(c).map(String::as_str).unwrap_or("");
+            let before = |c: usize| previous.and_then(|p| p.get(c)).map(String::as_str);
             if cols
                 .iter()
                 .all(|&(_, c, n)| get(c).trim().is_empty() && get(n).trim().is_empty())
@@ -386,6 +391,9 @@ fn table_entries(
             }
             let mut parent: Option<String> = None;
             let mut stopped: Option<usize> = None;
+            // Upper levels repeat the row above in a sorted file: the same code, name and parent
+            // again add nothing (the tree would skip them), so they are not made entries.
+            let mut repeats_above = previous.is_some();
             for &(level, c, n) in &cols {
                 let (code, name) = (get(c), get(n));
                 if code.trim().is_empty() && name.trim().is_empty() {
@@ -402,6 +410,11 @@ fn table_entries(
                     ));
                     break;
                 }
+                repeats_above &= before(c) == Some(code) && before(n) == Some(name);
+                if repeats_above && level + 1 < levels.len() {
+                    parent = Some(code.to_string());
+                    continue;
+                }
                 out.push(Entry {
                     level,
                     code: code.to_string(),
@@ -412,6 +425,7 @@ fn table_entries(
                 });
                 parent = Some(code.to_string());
             }
+            previous = Some(row);
         }
         return Ok(out);
     }
@@ -583,14 +597,14 @@ fn name_problem(name: &str) -> Option<String> {
     None
 }
 
-fn pad(code: &str, width: Option<usize>) -> String {
+fn pad(code: &str, width: Option<usize>) -> Cow<'_, str> {
     match width {
         Some(w)
             if !code.is_empty() && code.len() < w && code.bytes().all(|b| b.is_ascii_digit()) =>
         {
-            format!("{code:0>w$}")
+            Cow::Owned(format!("{code:0>w$}"))
         }
-        _ => code.to_string(),
+        _ => Cow::Borrowed(code),
     }
 }
 
@@ -620,7 +634,8 @@ fn build_tree(
         }
         m
     };
-    for entry in entries.iter_mut() {
+    // Most configs declare no fixes: then no entry needs looking at.
+    for entry in entries.iter_mut().filter(|_| !config.fixes.is_empty()) {
         if let Some(fixes) = raw_index.get(&(entry.code.clone(), entry.name.clone())) {
             for &i in fixes {
                 let fix: &AreaFix = &config.fixes[i];
@@ -766,12 +781,12 @@ fn build_tree(
             ));
             continue;
         }
-        let code = pad(&e.code, levels[e.level].pad);
+        let code = pad(&e.code, levels[e.level].pad).into_owned();
         if rejected.contains(&code) {
             continue;
         }
         if let Some(parent) = &e.parent
-            && rejected.contains(&pad(parent, levels[e.level - 1].pad))
+            && rejected.contains(pad(parent, levels[e.level - 1].pad).as_ref())
         {
             rejected.insert(code);
             continue;
@@ -808,7 +823,7 @@ fn build_tree(
             None => unreachable!("only the top level has no parent"),
             Some(p) => {
                 let p = pad(p, levels[e.level - 1].pad);
-                match by_code.get(&p) {
+                match by_code.get(p.as_ref()) {
                     Some(&i) if tree.areas[i].level == e.level - 1 => Some(i),
                     _ => {
                         rejected.insert(code.clone());
@@ -992,7 +1007,7 @@ mod tests {
         assert_eq!(t.level(0).count(), 2);
         assert_eq!(t.level(1).count(), 3);
         let i = t.areas.iter().position(|a| a.code == "021").unwrap();
-        assert_eq!(t.code_path(i), "02/021");
+        assert_eq!(t.code_paths()[i], "02/021");
         assert_eq!(t.areas[t.areas[i].parent.unwrap()].code, "02");
     }
 

@@ -81,6 +81,19 @@ fn id_of(value: &Value) -> Option<&str> {
     value.get("id").and_then(Value::as_str)
 }
 
+/// Whether serde_json's `Map` keeps its keys sorted (its default, a `BTreeMap`), rather than in
+/// insertion order (the `preserve_order` feature, which another crate could switch on): found out
+/// once, instead of checking the keys of every object.
+fn maps_are_sorted() -> bool {
+    static SORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTED.get_or_init(|| {
+        let mut map = serde_json::Map::new();
+        map.insert("b".into(), Value::Null);
+        map.insert("a".into(), Value::Null);
+        map.keys().is_sorted()
+    })
+}
+
 /// A JSON value serialized with the keys of every object sorted, independent of how the map
 /// stores them (serde_json's `preserve_order` feature could otherwise change the output).
 struct Sorted<'a>(&'a Value);
@@ -91,7 +104,7 @@ impl Serialize for Sorted<'_> {
             Value::Object(map) => {
                 let mut out = s.serialize_map(Some(map.len()))?;
                 // serde_json's default map is already sorted: only sort when it is not.
-                if map.keys().is_sorted() {
+                if maps_are_sorted() || map.keys().is_sorted() {
                     for (k, v) in map {
                         out.serialize_entry(k, &Sorted(v))?;
                     }
