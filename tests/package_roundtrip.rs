@@ -105,3 +105,41 @@ fn references_include_inline_children() {
         assert_eq!(index.get(r.id), Some(&"options"), "{}", r.path);
     }
 }
+
+/// crtk's canonical writer is serde_json's pretty layout byte for byte (with keys sorted and each
+/// top-level array ordered by id, objects without an id last): on every reference package, the
+/// official NCD_CR, and a package holding every escape, Unicode, numbers and empty containers.
+#[test]
+fn canonical_text_is_serde_jsons_pretty_layout() {
+    let mut files = reference_packages();
+    files.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/reference-packages/ncd-cr-official/NCD_CR_1.0.1_DHIS2.42.4-en.json"),
+    );
+    let mut texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.display().to_string(), std::fs::read_to_string(f).unwrap()))
+        .collect();
+    texts.push((
+        "escapes".into(),
+        r#"{"package":{"name":"P","z":[],"a":{}},"options":[{"name":"tab\there \"q\" back\\slash \u0001\u001f\b\f\r\n é 中 😀 \u007f","id":"b","n":[1,-2,3.5,1e300,0.1,-0.0,12345678901234567890],"e":{},"f":[],"t":true,"x":null},{"name":"no id"},{"id":"a"}],"top":"a string","num":7}"#.into(),
+    ));
+    for (name, text) in texts {
+        let package = Package::from_json(&text, Path::new(&name)).unwrap();
+        let mut expected = package.to_value();
+        for section in expected.as_object_mut().unwrap().values_mut() {
+            if let Value::Array(items) = section {
+                // Stable: objects without an id keep their order, after the others.
+                items.sort_by_key(|item| {
+                    let id = item.get("id").and_then(Value::as_str).map(String::from);
+                    (id.is_none(), id)
+                });
+            }
+        }
+        let expected = serde_json::to_string_pretty(&expected).unwrap() + "\n";
+        assert!(
+            to_canonical_string(&package) == expected,
+            "{name}: canonical text differs from serde_json's pretty layout"
+        );
+    }
+}

@@ -5,76 +5,71 @@
 //! - the objects of each top-level metadata array ordered by `id` (objects without an id keep their
 //!   relative order, after those with one); nested arrays keep their order, which DHIS2 gives meaning
 //!   (option lists, stage data elements, translations);
-//! - 2-space indentation, UTF-8 without `\u` escapes, one trailing newline.
+//! - 2-space indentation, UTF-8 without `\u` escapes, one trailing newline: serde_json's pretty
+//!   layout, byte for byte (a test holds the two together), written directly because this is the
+//!   hot loop of every build (100 MB packages).
 //!
 //! Emitting an already canonical file gives the same bytes.
 
 use super::Package;
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::io::Write;
 
 /// The package as canonical JSON text.
 pub fn to_canonical_string(package: &Package) -> String {
-    let mut out = Vec::new();
-    write_canonical(package, &mut out).expect("writing to memory cannot fail");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    String::from_utf8(emit(package)).expect("only UTF-8 text and ASCII are written")
 }
 
 /// Writes the package as canonical JSON.
 pub fn write_canonical(package: &Package, out: &mut impl Write) -> std::io::Result<()> {
-    let mut entries: Vec<(&str, TopLevel)> = package
+    out.write_all(&emit(package))
+}
+
+fn emit(package: &Package) -> Vec<u8> {
+    let mut entries: Vec<(&str, bool, &Value)> = package
         .sections
         .iter()
-        .map(|(k, v)| (k.as_str(), TopLevel::Section(v)))
+        .map(|(k, v)| (k.as_str(), true, v))
         .collect();
     let header = package.header.to_value();
     if let (Some(key), Some(value)) = (package.header.key(), header.as_ref()) {
-        entries.push((key, TopLevel::Header(value)));
+        entries.push((key, false, value));
     }
     entries.sort_by(|a, b| a.0.cmp(b.0));
-    let mut serializer = serde_json::Serializer::pretty(&mut *out);
-    let mut map = serializer.serialize_map(Some(entries.len())).map_err(io)?;
-    for (key, value) in &entries {
-        map.serialize_entry(key, value).map_err(io)?;
-    }
-    SerializeMap::end(map).map_err(io)?;
-    out.write_all(b"\n")
-}
-
-fn io(e: serde_json::Error) -> std::io::Error {
-    std::io::Error::other(e)
-}
-
-enum TopLevel<'a> {
-    Header(&'a Value),
-    Section(&'a Value),
-}
-
-impl Serialize for TopLevel<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            TopLevel::Header(v) => Sorted(v).serialize(s),
-            TopLevel::Section(Value::Array(items)) => {
-                // Each id read once (not once per comparison); stable, so objects without an
-                // id keep their relative order, after the others.
-                let mut ordered: Vec<(Option<&str>, &Value)> =
-                    items.iter().map(|item| (id_of(item), item)).collect();
-                ordered.sort_by(|(a, _), (b, _)| match (a, b) {
-                    (Some(x), Some(y)) => x.cmp(y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                });
-                let mut seq = s.serialize_seq(Some(ordered.len()))?;
-                for (_, item) in ordered {
-                    seq.serialize_element(&Sorted(item))?;
-                }
-                seq.end()
+    let mut out = Vec::with_capacity(1 << 16);
+    if entries.is_empty() {
+        out.extend_from_slice(b"{}");
+    } else {
+        out.push(b'{');
+        for (i, (key, section, value)) in entries.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            indent(&mut out, 1);
+            string(&mut out, key);
+            out.extend_from_slice(b": ");
+            match value {
+                Value::Array(items) if *section => section_array(&mut out, items),
+                other => value_at(&mut out, other, 1),
             }
-            TopLevel::Section(v) => Sorted(v).serialize(s),
         }
+        out.extend_from_slice(b"\n}");
     }
+    out.push(b'\n');
+    out
+}
+
+/// A top-level metadata array: its objects ordered by id.
+fn section_array(out: &mut Vec<u8>, items: &[Value]) {
+    // Each id read once (not once per comparison); stable, so objects without an id keep their
+    // relative order, after the others.
+    let mut ordered: Vec<(Option<&str>, &Value)> =
+        items.iter().map(|item| (id_of(item), item)).collect();
+    ordered.sort_by(|(a, _), (b, _)| match (a, b) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    sequence(out, ordered.into_iter().map(|(_, item)| item), 1);
 }
 
 fn id_of(value: &Value) -> Option<&str> {
@@ -94,39 +89,109 @@ fn maps_are_sorted() -> bool {
     })
 }
 
-/// A JSON value serialized with the keys of every object sorted, independent of how the map
-/// stores them (serde_json's `preserve_order` feature could otherwise change the output).
-struct Sorted<'a>(&'a Value);
+/// `value`, its first line already placed, nested `depth` levels deep.
+fn value_at(out: &mut Vec<u8>, value: &Value, depth: usize) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => {
+            serde_json::to_writer(&mut *out, n).expect("writing a number to memory cannot fail")
+        }
+        Value::String(s) => string(out, s),
+        Value::Array(items) => sequence(out, items.iter(), depth),
+        Value::Object(map) => object(out, map, depth),
+    }
+}
 
-impl Serialize for Sorted<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::Object(map) => {
-                let mut out = s.serialize_map(Some(map.len()))?;
-                // serde_json's default map is already sorted: only sort when it is not.
-                if maps_are_sorted() || map.keys().is_sorted() {
-                    for (k, v) in map {
-                        out.serialize_entry(k, &Sorted(v))?;
-                    }
-                } else {
-                    let mut entries: Vec<_> = map.iter().collect();
-                    entries.sort_by(|a, b| a.0.cmp(b.0));
-                    for (k, v) in entries {
-                        out.serialize_entry(k, &Sorted(v))?;
-                    }
-                }
-                out.end()
-            }
-            Value::Array(items) => {
-                let mut out = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    out.serialize_element(&Sorted(item))?;
-                }
-                out.end()
-            }
-            scalar => scalar.serialize(s),
+fn sequence<'v>(out: &mut Vec<u8>, items: impl ExactSizeIterator<Item = &'v Value>, depth: usize) {
+    if items.len() == 0 {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    out.push(b'[');
+    for (i, item) in items.enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        indent(out, depth + 1);
+        value_at(out, item, depth + 1);
+    }
+    out.push(b'\n');
+    indent(out, depth);
+    out.push(b']');
+}
+
+fn object(out: &mut Vec<u8>, map: &Map<String, Value>, depth: usize) {
+    if map.is_empty() {
+        out.extend_from_slice(b"{}");
+        return;
+    }
+    let entry = |out: &mut Vec<u8>, i: usize, key: &str, value: &Value| {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        indent(out, depth + 1);
+        string(out, key);
+        out.extend_from_slice(b": ");
+        value_at(out, value, depth + 1);
+    };
+    out.push(b'{');
+    if maps_are_sorted() || map.keys().is_sorted() {
+        for (i, (key, value)) in map.iter().enumerate() {
+            entry(out, i, key, value);
+        }
+    } else {
+        let mut entries: Vec<_> = map.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        for (i, (key, value)) in entries.into_iter().enumerate() {
+            entry(out, i, key, value);
         }
     }
+    out.push(b'\n');
+    indent(out, depth);
+    out.push(b'}');
+}
+
+fn indent(out: &mut Vec<u8>, depth: usize) {
+    const SPACES: &[u8] = &[b' '; 64];
+    let mut left = depth * 2;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.extend_from_slice(&SPACES[..n]);
+        left -= n;
+    }
+}
+
+/// A JSON string as serde_json writes it: `"` and `\` escaped, the short escapes for
+/// backspace, form feed, line feed, carriage return and tab, `\u00xx` for other control
+/// characters, everything else (all of Unicode) as it is.
+fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x00..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xf) as usize]);
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 #[cfg(test)]
