@@ -316,7 +316,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let (mapping_name, mapping) = crtk::canreg5::mapping_file(&built);
             let mapping_target = out.join(mapping_name);
             refuse_inputs(&mapping_target, &built.inputs).map_err(|e| e.to_string())?;
-            write_atomic(&target, built.to_json().as_bytes()).map_err(|e| e.to_string())?;
+            crtk::output::write_atomic_with(&target, |file| {
+                crtk::package::write_canonical(&built.package, file)
+            })
+            .map_err(|e| e.to_string())?;
             println!("wrote {}", target.display());
             write_atomic(&mapping_target, mapping.as_bytes()).map_err(|e| e.to_string())?;
             println!("wrote {}", mapping_target.display());

@@ -17,15 +17,14 @@ use std::io::Write;
 
 /// The package as canonical JSON text.
 pub fn to_canonical_string(package: &Package) -> String {
-    String::from_utf8(emit(package)).expect("only UTF-8 text and ASCII are written")
+    let mut text = Vec::new();
+    write_canonical(package, &mut text).expect("writing to memory cannot fail");
+    String::from_utf8(text).expect("only UTF-8 text and ASCII are written")
 }
 
-/// Writes the package as canonical JSON.
-pub fn write_canonical(package: &Package, out: &mut impl Write) -> std::io::Result<()> {
-    out.write_all(&emit(package))
-}
-
-fn emit(package: &Package) -> Vec<u8> {
+/// Writes the package as canonical JSON, in pieces of about a megabyte: a 100 MB package is
+/// never held as text in memory.
+pub fn write_canonical(package: &Package, sink: &mut impl Write) -> std::io::Result<()> {
     let mut entries: Vec<(&str, bool, &Value)> = package
         .sections
         .iter()
@@ -36,7 +35,7 @@ fn emit(package: &Package) -> Vec<u8> {
         entries.push((key, false, value));
     }
     entries.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out = Vec::with_capacity(1 << 16);
+    let mut out = Vec::with_capacity(2 * PIECE);
     if entries.is_empty() {
         out.extend_from_slice(b"{}");
     } else {
@@ -47,18 +46,23 @@ fn emit(package: &Package) -> Vec<u8> {
             string(&mut out, key);
             out.extend_from_slice(b": ");
             match value {
-                Value::Array(items) if *section => section_array(&mut out, items),
+                Value::Array(items) if *section && !items.is_empty() => {
+                    section_array(&mut out, items, sink)?
+                }
                 other => value_at(&mut out, other, 1),
             }
         }
         out.extend_from_slice(b"\n}");
     }
     out.push(b'\n');
-    out
+    sink.write_all(&out)
 }
 
-/// A top-level metadata array: its objects ordered by id.
-fn section_array(out: &mut Vec<u8>, items: &[Value]) {
+/// How much text is gathered before it is handed to the writer.
+const PIECE: usize = 1 << 20;
+
+/// A top-level metadata array (not empty): its objects ordered by id.
+fn section_array(out: &mut Vec<u8>, items: &[Value], sink: &mut impl Write) -> std::io::Result<()> {
     // Each id read once (not once per comparison); stable, so objects without an id keep their
     // relative order, after the others.
     let mut ordered: Vec<(Option<&str>, &Value)> =
@@ -69,7 +73,20 @@ fn section_array(out: &mut Vec<u8>, items: &[Value]) {
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    sequence(out, ordered.into_iter().map(|(_, item)| item), 1);
+    out.push(b'[');
+    for (i, (_, item)) in ordered.into_iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        indent(out, 2);
+        value_at(out, item, 2);
+        if out.len() >= PIECE {
+            sink.write_all(out)?;
+            out.clear();
+        }
+    }
+    out.push(b'\n');
+    indent(out, 1);
+    out.push(b']');
+    Ok(())
 }
 
 fn id_of(value: &Value) -> Option<&str> {
@@ -99,18 +116,18 @@ fn value_at(out: &mut Vec<u8>, value: &Value, depth: usize) {
             serde_json::to_writer(&mut *out, n).expect("writing a number to memory cannot fail")
         }
         Value::String(s) => string(out, s),
-        Value::Array(items) => sequence(out, items.iter(), depth),
+        Value::Array(items) => sequence(out, items, depth),
         Value::Object(map) => object(out, map, depth),
     }
 }
 
-fn sequence<'v>(out: &mut Vec<u8>, items: impl ExactSizeIterator<Item = &'v Value>, depth: usize) {
-    if items.len() == 0 {
+fn sequence(out: &mut Vec<u8>, items: &[Value], depth: usize) {
+    if items.is_empty() {
         out.extend_from_slice(b"[]");
         return;
     }
     out.push(b'[');
-    for (i, item) in items.enumerate() {
+    for (i, item) in items.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
         indent(out, depth + 1);
         value_at(out, item, depth + 1);

@@ -55,8 +55,10 @@ pub fn derive(namespace: &str, kind: &str, key: &str, attempt: u32) -> String {
 #[derive(Debug, Clone)]
 pub struct UidGenerator {
     namespace: String,
-    taken: HashSet<String>,
-    issued: HashMap<(String, String), String>,
+    /// Ids in use, as their bytes: only 11-byte ids can equal a derived UID.
+    taken: HashSet<[u8; 11]>,
+    /// `kind 0 key` -> the UID issued for it.
+    issued: HashMap<String, [u8; 11]>,
 }
 
 impl UidGenerator {
@@ -64,29 +66,40 @@ impl UidGenerator {
     pub fn new<I, S>(namespace: &str, taken: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: AsRef<str>,
     {
         UidGenerator {
             namespace: namespace.to_string(),
-            taken: taken.into_iter().map(Into::into).collect(),
+            taken: taken
+                .into_iter()
+                .filter_map(|id| id.as_ref().as_bytes().try_into().ok())
+                .collect(),
             issued: HashMap::new(),
         }
     }
 
     /// The UID of the object of `kind` identified by `key`. Asking twice gives the same UID.
     pub fn uid(&mut self, kind: &str, key: &str) -> String {
-        let identity = (kind.to_string(), key.to_string());
+        let identity = format!("{kind}\0{key}");
         if let Some(uid) = self.issued.get(&identity) {
-            return uid.clone();
+            return text(uid);
         }
         let uid = (0..)
             .map(|attempt| derive(&self.namespace, kind, key, attempt))
-            .find(|candidate| !self.taken.contains(candidate))
+            .find(|candidate| !self.taken.contains(candidate.as_bytes()))
             .expect("an unbounded search finds a free uid");
-        self.taken.insert(uid.clone());
-        self.issued.insert(identity, uid.clone());
+        let bytes: [u8; 11] = uid
+            .as_bytes()
+            .try_into()
+            .expect("derived UIDs have 11 bytes");
+        self.taken.insert(bytes);
+        self.issued.insert(identity, bytes);
         uid
     }
+}
+
+fn text(uid: &[u8; 11]) -> String {
+    String::from_utf8(uid.to_vec()).expect("UIDs are ASCII")
 }
 
 #[cfg(test)]

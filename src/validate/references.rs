@@ -177,7 +177,8 @@ fn walk<'v>(
     path: &mut Vec<Seg<'v>>,
     out: &mut Vec<Found<'v>>,
 ) {
-    if not_resolved(property) {
+    // Scalars hold no reference: the property test is for containers only.
+    if !(value.is_object() || value.is_array()) || not_resolved(property) {
         return;
     }
     match value {
