@@ -150,7 +150,7 @@ impl<'a> Ctx<'a> {
         );
         for kind in package.kinds() {
             for (i, item) in objects(package, kind) {
-                if let Some(id) = item.get("id").and_then(Value::as_str) {
+                if let Some(id) = str_prop(item, "id") {
                     by_id
                         .entry(id)
                         .and_modify(|p: &mut Places| p.more.push((kind, i, item)))
@@ -234,17 +234,26 @@ pub(crate) fn objects<'a>(
         .filter_map(|(i, v)| v.as_object().map(|m| (i, m)))
 }
 
+/// `map[property]`, found by comparing lengths before bytes. The map's own search compares the
+/// bytes of every key it passes, each in its own heap block: on a large package these reads
+/// dominate validation, and most keys differ from the wanted one in length.
+pub(crate) fn field<'v>(map: &'v Map<String, Value>, property: &str) -> Option<&'v Value> {
+    map.iter()
+        .find(|(key, _)| key.len() == property.len() && key.as_str() == property)
+        .map(|(_, value)| value)
+}
+
 /// `{"id": "x"}` -> `x`.
 pub(crate) fn ref_id<'v>(map: &'v Map<String, Value>, property: &str) -> Option<&'v str> {
-    map.get(property)?.get("id")?.as_str()
+    field(field(map, property)?.as_object()?, "id")?.as_str()
 }
 
 /// The ids of an array of references (`"options": [{"id": ..}, ..]`).
 pub(crate) fn ref_ids<'v>(map: &'v Map<String, Value>, property: &str) -> Vec<&'v str> {
-    match map.get(property) {
+    match field(map, property) {
         Some(Value::Array(items)) => items
             .iter()
-            .filter_map(|v| v.get("id").and_then(Value::as_str))
+            .filter_map(|v| field(v.as_object()?, "id")?.as_str())
             .collect(),
         _ => Vec::new(),
     }
@@ -252,10 +261,12 @@ pub(crate) fn ref_ids<'v>(map: &'v Map<String, Value>, property: &str) -> Vec<&'
 
 /// A string property.
 pub(crate) fn str_prop<'v>(map: &'v Map<String, Value>, property: &str) -> Option<&'v str> {
-    map.get(property).and_then(Value::as_str)
+    field(map, property).and_then(Value::as_str)
 }
 
 /// A boolean property (absent = false).
 pub(crate) fn bool_prop(map: &Map<String, Value>, property: &str) -> bool {
-    map.get(property).and_then(Value::as_bool).unwrap_or(false)
+    field(map, property)
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
 }

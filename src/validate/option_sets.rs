@@ -3,7 +3,7 @@
 //! hold only options of their set (CR306).
 
 use super::fast::{FastMap, FastSet};
-use super::{Ctx, objects, ref_id, ref_ids, str_prop};
+use super::{Ctx, field, objects, ref_id, ref_ids, str_prop};
 use serde_json::Value;
 
 /// Value types whose option codes must be numbers.
@@ -34,7 +34,7 @@ pub(super) fn run(ctx: &mut Ctx) {
                 continue;
             };
             let at = |p: &str| format!("options[{oi}]{p}");
-            if let Some(order) = option.get("sortOrder").and_then(Value::as_i64) {
+            if let Some(order) = field(option, "sortOrder").and_then(Value::as_i64) {
                 orders.push((order, oi));
             }
             let Some(code) = str_prop(option, "code") else {

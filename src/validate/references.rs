@@ -184,7 +184,7 @@ fn walk<'v>(
     match value {
         Value::Object(map) => {
             let sharing = property == "userGroups" && path.len() >= 2;
-            if !inline && let Some(id) = map.get("id").and_then(Value::as_str) {
+            if !inline && let Some(id) = str_prop(map, "id") {
                 let sharing = sharing || property == "userGroupAccesses";
                 let ok = match ctx.by_id.get(id) {
                     // Right type, or a type we cannot name from the property.

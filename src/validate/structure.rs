@@ -3,7 +3,7 @@
 
 use super::fast::FastMap;
 use super::schema::{class_of, schemas};
-use super::{Ctx, str_prop};
+use super::{Ctx, field, str_prop};
 use crate::package::uid;
 use serde_json::Value;
 
@@ -176,7 +176,7 @@ pub(super) fn run(ctx: &mut Ctx) {
                 }
             }
             // E4014 and E5004: ids.
-            match map.get("id") {
+            match field(map, "id") {
                 Some(Value::String(id)) => {
                     if !uid::is_valid(id) {
                         ctx.report(
@@ -231,7 +231,7 @@ pub(super) fn run(ctx: &mut Ctx) {
             }
             // E4000: required properties.
             for property in required {
-                let missing = match map.get(*property) {
+                let missing = match field(map, property) {
                     None | Some(Value::Null) => true,
                     Some(Value::String(s)) => s.trim().is_empty(),
                     _ => false,
