@@ -8,6 +8,7 @@ use crate::base::Base;
 use crate::config::{ConfigError, LoadedConfig};
 use crate::package::{LoadError, Package, to_canonical_string};
 use crate::translations::TranslationError;
+use crate::validate::CanregCodes;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,8 +49,9 @@ pub struct Built {
     pub languages: LanguagesOutcome,
     /// The config the package was built from.
     pub config: LoadedConfig,
-    /// The base before adaptation (validation compares CanReg5 codes with it).
-    pub base: Package,
+    /// The codes of the base's CanReg5-aligned option sets, before adaptation (validation
+    /// checks that the build kept them; see [`crate::validate::Options::canreg_codes`]).
+    pub base_canreg_codes: CanregCodes,
     /// The registry's CanReg5 setup (`canreg5:`), checked against the build.
     pub canreg5: Option<crate::canreg5::registry::Registry>,
 }
@@ -85,16 +87,18 @@ pub fn build_loaded(config: LoadedConfig, options: &BuildOptions) -> Result<Buil
     inputs.extend(base.path.clone());
     let base_path = base.path.clone();
     inputs.extend(config.data_files());
-    let mut package = base.package.clone();
+    let mut warnings = base.version_warnings(
+        config.config.package.base_version.as_deref(),
+        &config.config.package.version,
+    );
+    // All validation needs of the base before adaptation; the base itself becomes the package.
+    let base_canreg_codes = crate::validate::aligned_codes(&base.package);
+    let mut package = base.package;
     adapt::apply(&mut package, &config, &options.context)?;
     // Last: translations cover the texts every other adaptation produced.
     let languages = languages::apply(&mut package, &config)?;
     inputs.extend(languages.files.iter().map(|(path, _)| path.clone()));
     let name = package.header.name().unwrap_or("package").to_string();
-    let mut warnings = base.version_warnings(
-        config.config.package.base_version.as_deref(),
-        &config.config.package.version,
-    );
     warnings.extend(adapt::warnings(&config));
     Ok(Built {
         package,
@@ -104,7 +108,7 @@ pub fn build_loaded(config: LoadedConfig, options: &BuildOptions) -> Result<Buil
         warnings,
         languages,
         config,
-        base: base.package,
+        base_canreg_codes,
         canreg5,
     })
 }

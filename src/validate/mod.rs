@@ -24,6 +24,7 @@ mod text_pattern;
 mod translations;
 mod working_lists;
 
+pub use canreg::aligned_codes;
 pub use expressions::{MAX_FLAT_CHAIN, program_item_store};
 pub use finding::{Finding, ObjectRef, Report, Severity};
 pub use references::DEFAULT_EXTERNAL;
@@ -49,7 +50,7 @@ pub struct Options {
     pub allow_placeholders: bool,
     /// CanReg5-aligned option sets of the base: set id -> (set name, option codes). A country build
     /// must keep these codes unchanged. See [`Options::canreg_from_base`].
-    pub canreg_codes: BTreeMap<String, (String, BTreeSet<String>)>,
+    pub canreg_codes: CanregCodes,
     /// Address option sets and the CanReg5 length their codes must fit.
     pub address: Option<AddressRule>,
     /// The locales CR703 reports: the country's choice (`languages.locales`), else the locales
@@ -60,6 +61,9 @@ pub struct Options {
     /// it covers the locales validation finds, instead of being measured again).
     pub completeness: Option<crate::translations::Completeness>,
 }
+
+/// CanReg5-aligned option sets: set id -> (set name, option codes).
+pub type CanregCodes = BTreeMap<String, (String, BTreeSet<String>)>;
 
 /// CanReg5's address variable length, applied to the codes of some option sets.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -69,7 +69,7 @@ pub fn validate_loaded(
         },
         None => Vec::new(),
     });
-    options.canreg_from_base(&built.base);
+    options.canreg_codes = built.base_canreg_codes.clone();
     // A set the country reuses from its instance (`access.uid_remap`) keeps the base's codes
     // under the instance's UID.
     if let Some(access) = &config.access {
