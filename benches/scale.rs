@@ -2,9 +2,10 @@
 //! (serde_json parsing the output into a `Value`), at 1k, 20k, 50k and 100k areas.
 //!
 //! Run: `cargo bench --bench scale` (sizes: `CRTK_BENCH_AREAS=1000,20000`; runs per figure:
-//! `CRTK_BENCH_RUNS`, default 5; `CRTK_BENCH_KEEP=1` keeps the files, for profiling). Every figure is the real binary in a child process under
-//! `/usr/bin/time`, CPU time (user + sys, median of the runs) and peak RSS; the floor runs in a
-//! child too (this bench binary with `floor FILE...`), in the same run, on the same files.
+//! `CRTK_BENCH_RUNS`, default 5; `CRTK_BENCH_KEEP=1` keeps the files, for profiling). Every figure
+//! is the real binary in a child process, its CPU time (user + sys, median of the runs) and peak
+//! RSS from `wait4`; the floor runs in a child too (this bench binary with `floor FILE...`), in
+//! the same run, on the same files.
 //! Synthetic 4-level countries (10 regions, 100 districts, up to 1,000 sectors, villages) on the
 //! official NCD_CR 1.0.1 package ([`BASE`]). The diff compares two builds whose village names
 //! differ for 1% of the areas.
@@ -41,63 +42,75 @@ fn main() {
     let crtk = PathBuf::from(env!("CARGO_BIN_EXE_crtk"));
 
     println!(
-        "base: {BASE}; CPU time (user+sys), median of {runs}; floor = serde_json into a Value"
+        "base: {BASE}; CPU time (user+sys), median of {runs} interleaved rounds; floor = serde_json \
+         into a Value with the system allocator; floor(mi) = the same with crtk's allocator (mimalloc)"
     );
     println!(
-        "| areas | build s | floor s | build ×floor | validate s | validate ×floor | diff s | floor(2) s | diff ×floor | diff peak RSS | floor peak RSS | RSS ×floor |"
+        "| areas | floor s | floor(mi) s | build s | build ×floor | build ×floor(mi) | validate s | validate ×floor | validate ×floor(mi) | diff s | floor(2) s | diff ×floor | diff ×floor(mi) | diff peak RSS | floor(2) peak RSS | RSS ×floor |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for &areas in &sizes {
         let here = dir.join(areas.to_string());
         let (old_config, new_config) = write_country(&here, areas, &base);
         let (old_out, new_out) = (here.join("old"), here.join("new"));
-        let build = measure(runs, || {
+        let build = |config: &Path, out: &Path| {
             let mut c = crtk_command(&crtk, &allow);
-            c.arg("build").arg(&old_config).arg("--out").arg(&old_out);
+            c.arg("build").arg(config).arg("--out").arg(out);
             c
-        });
-        run_ok(
-            crtk_command(&crtk, &allow)
-                .arg("build")
-                .arg(&new_config)
-                .arg("--out")
-                .arg(&new_out),
-        );
+        };
+        run_ok(&mut build(&old_config, &old_out));
+        run_ok(&mut build(&new_config, &new_out));
         let old_json = only_json(&old_out);
         let new_json = only_json(&new_out);
-        let floor_one = measure(runs, || {
+        let floor = |mimalloc: bool, files: &[&Path]| {
             let mut c = Command::new(&me);
-            c.arg("floor").arg(&old_json);
+            c.arg("floor").args(files);
+            if mimalloc {
+                c.env(FLOOR_MIMALLOC.to_str().unwrap(), "1");
+            }
             c
-        });
-        let validate = measure(runs, || {
-            let mut c = crtk_command(&crtk, &allow);
-            c.args(["validate", "--format", "json"]).arg(&old_json);
-            c
-        });
-        let diff = measure(runs, || {
-            let mut c = crtk_command(&crtk, &allow);
-            c.args(["diff", "--format", "json"])
-                .arg(&old_json)
-                .arg(&new_json);
-            c
-        });
-        let floor_two = measure(runs, || {
-            let mut c = Command::new(&me);
-            c.arg("floor").arg(&old_json).arg(&new_json);
-            c
-        });
+        };
+        let mut validate = crtk_command(&crtk, &allow);
+        validate
+            .args(["validate", "--format", "json"])
+            .arg(&old_json);
+        let mut diff = crtk_command(&crtk, &allow);
+        diff.args(["diff", "--format", "json"])
+            .arg(&old_json)
+            .arg(&new_json);
+        let mut commands = [
+            build(&old_config, &old_out),
+            floor(false, &[&old_json]),
+            floor(true, &[&old_json]),
+            validate,
+            diff,
+            floor(false, &[&old_json, &new_json]),
+            floor(true, &[&old_json, &new_json]),
+        ];
+        let [
+            build,
+            floor_one,
+            floor_one_mi,
+            validate,
+            diff,
+            floor_two,
+            floor_two_mi,
+        ] = measure(runs, &mut commands);
         println!(
-            "| {} | {:.2} | {:.2} | {:.1} | {:.2} | {:.1} | {:.2} | {:.2} | {:.1} | {} MiB | {} MiB | {:.2} |",
+            "| {} | {:.3} | {:.3} | {:.3} | {:.2} | {:.2} | {:.3} | {:.2} | {:.2} | {:.3} | {:.3} | {:.2} | {:.2} | {} MiB | {} MiB | {:.2} |",
             label(areas),
-            build.cpu,
             floor_one.cpu,
+            floor_one_mi.cpu,
+            build.cpu,
             build.cpu / floor_one.cpu,
+            build.cpu / floor_one_mi.cpu,
             validate.cpu,
             validate.cpu / floor_one.cpu,
+            validate.cpu / floor_one_mi.cpu,
             diff.cpu,
             floor_two.cpu,
             diff.cpu / floor_two.cpu,
+            diff.cpu / floor_two_mi.cpu,
             diff.rss_kib / 1024,
             floor_two.rss_kib / 1024,
             diff.rss_kib as f64 / floor_two.rss_kib as f64,
@@ -111,6 +124,52 @@ fn main() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// Set in the floor's environment: it allocates with mimalloc, as crtk does, instead of the system
+/// allocator.
+const FLOOR_MIMALLOC: &std::ffi::CStr = c"CRTK_FLOOR_MIMALLOC";
+
+/// The floor's allocator, chosen once, at the process's first allocation, from
+/// [`FLOOR_MIMALLOC`] (read with `getenv`, which does not allocate); every later call, frees
+/// included, goes to the same one.
+struct FloorAllocator;
+
+static USE_MIMALLOC: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+fn use_mimalloc() -> bool {
+    *USE_MIMALLOC.get_or_init(|| {
+        // SAFETY: a NUL-terminated name; the result is only tested for null.
+        !unsafe { libc::getenv(FLOOR_MIMALLOC.as_ptr()) }.is_null()
+    })
+}
+
+// SAFETY: forwards every call to one allocator, the same for the whole process.
+unsafe impl std::alloc::GlobalAlloc for FloorAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if use_mimalloc() {
+            unsafe { mimalloc::MiMalloc.alloc(layout) }
+        } else {
+            unsafe { std::alloc::System.alloc(layout) }
+        }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        if use_mimalloc() {
+            unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+        } else {
+            unsafe { std::alloc::System.dealloc(ptr, layout) }
+        }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, size: usize) -> *mut u8 {
+        if use_mimalloc() {
+            unsafe { mimalloc::MiMalloc.realloc(ptr, layout, size) }
+        } else {
+            unsafe { std::alloc::System.realloc(ptr, layout, size) }
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: FloorAllocator = FloorAllocator;
 
 /// The floor: parse every file into a `serde_json::Value` (kept until exit, as a tool would).
 fn floor(files: &[String]) {
@@ -128,38 +187,47 @@ struct Figure {
     rss_kib: u64,
 }
 
-fn measure(runs: usize, command: impl Fn() -> Command) -> Figure {
-    let mut cpu = Vec::new();
-    let mut rss = 0;
+/// Runs every command once per round, `runs` rounds, so that all of them see the same machine
+/// (page-fault time on this VM varies a lot from minute to minute). Each child is reaped with
+/// `wait4`: its own rusage, CPU time to the microsecond (`/usr/bin/time` prints hundredths, too
+/// coarse for the 1k row).
+fn measure<const N: usize>(runs: usize, commands: &mut [Command; N]) -> [Figure; N] {
+    use std::os::unix::process::ExitStatusExt as _;
+    use std::process::Stdio;
+    let mut cpu = [(); N].map(|_| Vec::new());
+    let mut rss = [0u64; N];
     for _ in 0..runs {
-        let stats = std::env::temp_dir().join(format!("crtk-bench-time-{}", std::process::id()));
-        let inner = command();
-        let mut timed = Command::new("/usr/bin/time");
-        timed
-            .arg("-o")
-            .arg(&stats)
-            .arg("-f")
-            .arg("%U %S %M")
-            .arg(inner.get_program())
-            .args(inner.get_args());
-        for (key, value) in inner.get_envs() {
-            if let Some(value) = value {
-                timed.env(key, value);
-            }
+        for (i, command) in commands.iter_mut().enumerate() {
+            // Reaped below by wait4, which `Child::wait` would not give the rusage of.
+            #[allow(clippy::zombie_processes)]
+            let child = command
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let mut status = 0;
+            // SAFETY: `usage` is a plain C struct the kernel fills; the pid is our own child's.
+            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+            assert_eq!(pid, child.id() as i32, "wait4 failed");
+            let status = std::process::ExitStatus::from_raw(status);
+            // `validate` exits 1 when it finds errors; the synthetic countries have none.
+            assert!(status.success(), "{command:?}: {status}");
+            let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+            cpu[i].push(seconds(usage.ru_utime) + seconds(usage.ru_stime));
+            rss[i] = rss[i].max(usage.ru_maxrss as u64);
         }
-        run_ok(&mut timed);
-        let text = std::fs::read_to_string(&stats).unwrap();
-        let fields: Vec<&str> = text.split_whitespace().collect();
-        let user: f64 = fields[fields.len() - 3].parse().unwrap();
-        let sys: f64 = fields[fields.len() - 2].parse().unwrap();
-        rss = rss.max(fields[fields.len() - 1].parse::<u64>().unwrap());
-        cpu.push(user + sys);
     }
-    cpu.sort_by(f64::total_cmp);
-    Figure {
-        cpu: cpu[cpu.len() / 2].max(0.005),
-        rss_kib: rss,
-    }
+    let mut i = 0;
+    cpu.map(|mut times| {
+        times.sort_by(f64::total_cmp);
+        let figure = Figure {
+            cpu: times[times.len() / 2],
+            rss_kib: rss[i],
+        };
+        i += 1;
+        figure
+    })
 }
 
 /// crtk with the base's folder allowed (`CRTK_ALLOW_PATH`).

@@ -16,6 +16,13 @@ mod cli;
 mod translations_cli;
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: a package is a tree of millions of small maps and
+/// strings, and glibc's malloc made up about a third of build and validate time (scale bench,
+/// 100k areas: build 2.58 -> 1.66 s, validate 1.77 -> 1.11 s CPU). Version 2: version 3 held
+/// 10-15 MiB more for small packages.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Compile the DHIS2 Cancer Registry toolkit (NCD_CR) for a country.
 ///
 /// A country config (YAML) is merged with the base package and compiled into a DHIS2 metadata
