@@ -218,15 +218,12 @@ fn measure<const N: usize>(runs: usize, commands: &mut [Command; N]) -> [Figure;
             rss[i] = rss[i].max(usage.ru_maxrss as u64);
         }
     }
-    let mut i = 0;
-    cpu.map(|mut times| {
-        times.sort_by(f64::total_cmp);
-        let figure = Figure {
-            cpu: times[times.len() / 2],
+    std::array::from_fn(|i| {
+        cpu[i].sort_by(f64::total_cmp);
+        Figure {
+            cpu: cpu[i][cpu[i].len() / 2],
             rss_kib: rss[i],
-        };
-        i += 1;
-        figure
+        }
     })
 }
 

@@ -17,9 +17,9 @@ mod translations_cli;
 use std::process::ExitCode;
 
 /// mimalloc instead of the system allocator: a package is a tree of millions of small maps and
-/// strings, and glibc's malloc made up about a third of build and validate time (scale bench,
-/// 100k areas: build 2.58 -> 1.66 s, validate 1.77 -> 1.11 s CPU). Version 2: version 3 held
-/// 10-15 MiB more for small packages.
+/// strings, and glibc's malloc made up about a third of build time (100k areas of the scale
+/// bench: build 2.45 -> 1.65 s CPU, median of 3). Version 2: version 3 held 10-15 MiB more for
+/// small packages.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
