@@ -128,12 +128,10 @@ fn sequence(out: &mut Vec<u8>, items: &[Value], depth: usize) {
     }
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        indent(out, depth + 1);
+        line(out, i > 0, depth + 1);
         value_at(out, item, depth + 1);
     }
-    out.push(b'\n');
-    indent(out, depth);
+    line(out, false, depth);
     out.push(b']');
 }
 
@@ -143,8 +141,7 @@ fn object(out: &mut Vec<u8>, map: &Map<String, Value>, depth: usize) {
         return;
     }
     let entry = |out: &mut Vec<u8>, i: usize, key: &str, value: &Value| {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        indent(out, depth + 1);
+        line(out, i > 0, depth + 1);
         string(out, key);
         out.extend_from_slice(b": ");
         value_at(out, value, depth + 1);
@@ -161,9 +158,27 @@ fn object(out: &mut Vec<u8>, map: &Map<String, Value>, depth: usize) {
             entry(out, i, key, value);
         }
     }
-    out.push(b'\n');
-    indent(out, depth);
+    line(out, false, depth);
     out.push(b'}');
+}
+
+/// A new line (after a comma when `comma`) indented `depth` levels: one copy from a constant in
+/// all but absurdly deep values, instead of a push per piece.
+fn line(out: &mut Vec<u8>, comma: bool, depth: usize) {
+    const LINE: [u8; 66] = {
+        let mut line = [b' '; 66];
+        line[0] = b',';
+        line[1] = b'\n';
+        line
+    };
+    let from = usize::from(!comma);
+    let end = 2 + depth * 2;
+    if end <= LINE.len() {
+        out.extend_from_slice(&LINE[from..end]);
+    } else {
+        out.extend_from_slice(&LINE[from..2]);
+        indent(out, depth);
+    }
 }
 
 fn indent(out: &mut Vec<u8>, depth: usize) {
@@ -183,7 +198,17 @@ fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs escaping (most strings have none).
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            if !may_need_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
         let escape: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -198,17 +223,34 @@ fn string(out: &mut Vec<u8>, s: &str) {
                 out.extend_from_slice(b"\\u00");
                 out.push(HEX[(b >> 4) as usize]);
                 out.push(HEX[(b & 0xf) as usize]);
-                start = i + 1;
+                i += 1;
+                start = i;
                 continue;
             }
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.extend_from_slice(&bytes[start..i]);
         out.extend_from_slice(escape);
-        start = i + 1;
+        i += 1;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// Whether one of the eight bytes of `word` may be `"`, `\` or a control character. Never false
+/// when one is (the classic has-zero-byte test: a borrow can only add false alarms, above a
+/// byte that really matches); bytes of 0x80 and above (UTF-8 sequences) never match.
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    control | has_zero(word ^ (ONES * u64::from(b'"'))) | has_zero(word ^ (ONES * u64::from(b'\\')))
+        != 0
 }
 
 #[cfg(test)]
@@ -227,6 +269,34 @@ mod tests {
         );
         let again = to_canonical_string(&Package::from_json(&once, Path::new("t.json")).unwrap());
         assert_eq!(once, again);
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        // Every byte that needs an escape, at every offset of strings around the 8-byte steps,
+        // among ASCII and multi-byte UTF-8.
+        let specials = [
+            '"', '\\', '\u{0}', '\u{8}', '\t', '\n', '\u{c}', '\r', '\u{1f}', 'é', '€',
+        ];
+        for len in 0..20 {
+            for at in 0..len {
+                for special in specials {
+                    let text: String = (0..len)
+                        .map(|i| {
+                            if i == at {
+                                special
+                            } else {
+                                (b'a' + i as u8) as char
+                            }
+                        })
+                        .collect();
+                    let mut out = Vec::new();
+                    string(&mut out, &text);
+                    let expected = serde_json::to_string(&text).unwrap();
+                    assert_eq!(String::from_utf8(out).unwrap(), expected, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
