@@ -64,34 +64,56 @@ struct Tally<'a> {
     detail: String,
 }
 
-pub(super) fn run(ctx: &mut Ctx) {
-    let package = ctx.package;
-    let package_groups: Vec<&str> = objects(package, "userGroups")
-        .filter_map(|(_, g)| str_prop(g, "id"))
-        .collect();
-    // The package owner: the most common sharing owner.
-    let mut owners: FastMap<&str, usize> = FastMap::default();
-    for kind in package.kinds() {
-        for (_, map) in objects(package, kind) {
-            if let Some(owner) = map
-                .get("sharing")
-                .and_then(|s| s.get("owner"))
-                .and_then(Value::as_str)
-            {
-                *owners.entry(owner).or_default() += 1;
+/// The hygiene checks, fed one object at a time by [`super::object_pass`]; each type's
+/// findings are summarised when its objects are done.
+pub(super) struct Hygiene<'a> {
+    package_groups: Vec<&'a str>,
+    /// The package owner: the most common sharing owner.
+    owner: Option<&'a str>,
+    properties: Option<&'static FastMap<String, Node>>,
+    tallies: BTreeMap<(&'static str, String), Tally<'a>>,
+}
+
+impl<'a> Hygiene<'a> {
+    pub fn start(ctx: &Ctx<'a>) -> Self {
+        let package = ctx.package;
+        let mut owners: FastMap<&str, usize> = FastMap::default();
+        for kind in package.kinds() {
+            for (_, map) in objects(package, kind) {
+                if let Some(owner) = map
+                    .get("sharing")
+                    .and_then(|s| s.get("owner"))
+                    .and_then(Value::as_str)
+                {
+                    *owners.entry(owner).or_default() += 1;
+                }
             }
         }
+        Hygiene {
+            package_groups: objects(package, "userGroups")
+                .filter_map(|(_, g)| str_prop(g, "id"))
+                .collect(),
+            owner: owners
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(o, _)| *o),
+            properties: None,
+            tallies: BTreeMap::new(),
+        }
     }
-    let owner = owners
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(o, _)| *o);
 
-    for kind in package.kinds() {
-        let properties = class_of(kind).and_then(|c| schemas().properties(c));
-        let mut tallies: BTreeMap<(&'static str, String), Tally> = BTreeMap::new();
+    /// Starts the objects of one type.
+    pub fn kind(&mut self, kind: &str) {
+        self.properties = class_of(kind).and_then(|c| schemas().properties(c));
+        self.tallies.clear();
+    }
+
+    /// Checks object `i` of `kind`.
+    pub fn object(&mut self, kind: &'a str, i: usize, map: &'a Map<String, Value>) {
+        let (owner, properties, package_groups) =
+            (self.owner, self.properties, &self.package_groups);
         let mut tally = |code: &'static str, key: String, i: usize, map, detail: String| {
-            tallies
+            self.tallies
                 .entry((code, key))
                 .and_modify(|t| t.count += 1)
                 .or_insert(Tally {
@@ -100,96 +122,94 @@ pub(super) fn run(ctx: &mut Ctx) {
                     detail,
                 });
         };
-        for (i, map) in objects(package, kind) {
-            for key in map.keys() {
-                if is_stripped(key) || is_display_copy(key, map, properties) {
-                    tally("CR801", key.clone(), i, map, format!("{kind}[{i}].{key}"));
-                }
+        for key in map.keys() {
+            if is_stripped(key) || is_display_copy(key, map, properties) {
+                tally("CR801", key.clone(), i, map, format!("{kind}[{i}].{key}"));
             }
-            let sharing = map.get("sharing");
-            let public = sharing
-                .and_then(|s| s.get("public"))
-                .or_else(|| map.get("publicAccess"))
-                .and_then(Value::as_str);
-            if let Some(public) = public.filter(|p| writes(p)) {
+        }
+        let sharing = map.get("sharing");
+        let public = sharing
+            .and_then(|s| s.get("public"))
+            .or_else(|| map.get("publicAccess"))
+            .and_then(Value::as_str);
+        if let Some(public) = public.filter(|p| writes(p)) {
+            tally(
+                "CR802",
+                String::new(),
+                i,
+                map,
+                format!("public access `{public}`"),
+            );
+        }
+        let users = sharing
+            .and_then(|s| s.get("users"))
+            .and_then(Value::as_object)
+            .map(|u| u.len())
+            .unwrap_or(0)
+            + map
+                .get("userAccesses")
+                .and_then(Value::as_array)
+                .map(Vec::len)
+                .unwrap_or(0);
+        let other_owner = sharing
+            .and_then(|s| s.get("owner"))
+            .and_then(Value::as_str)
+            .filter(|o| Some(*o) != owner);
+        if users > 0 {
+            tally(
+                "CR803",
+                "users".into(),
+                i,
+                map,
+                "shared with individual users".into(),
+            );
+        }
+        if let Some(o) = other_owner {
+            tally(
+                "CR803",
+                "owner".into(),
+                i,
+                map,
+                format!("owned by user `{o}`"),
+            );
+        }
+        // DHIS2's own default category objects (same UIDs on every instance) are not the
+        // package's to share.
+        let dhis2_default = DEFAULT_EXTERNAL
+            .iter()
+            .any(|(id, _)| Some(*id) == str_prop(map, "id"));
+        if let Some(sharing) = sharing.and_then(Value::as_object)
+            && !package_groups.is_empty()
+            && kind != "userGroups"
+            && !dhis2_default
+        {
+            let groups = sharing.get("userGroups").and_then(Value::as_object);
+            let shared =
+                groups.is_some_and(|g| g.keys().any(|k| package_groups.contains(&k.as_str())));
+            if !shared {
                 tally(
-                    "CR802",
+                    "CR805",
                     String::new(),
                     i,
                     map,
-                    format!("public access `{public}`"),
+                    "shared with none of the package's user groups".into(),
                 );
-            }
-            let users = sharing
-                .and_then(|s| s.get("users"))
-                .and_then(Value::as_object)
-                .map(|u| u.len())
-                .unwrap_or(0)
-                + map
-                    .get("userAccesses")
-                    .and_then(Value::as_array)
-                    .map(Vec::len)
-                    .unwrap_or(0);
-            let other_owner = sharing
-                .and_then(|s| s.get("owner"))
-                .and_then(Value::as_str)
-                .filter(|o| Some(*o) != owner);
-            if users > 0 {
-                tally(
-                    "CR803",
-                    "users".into(),
-                    i,
-                    map,
-                    "shared with individual users".into(),
-                );
-            }
-            if let Some(o) = other_owner {
-                tally(
-                    "CR803",
-                    "owner".into(),
-                    i,
-                    map,
-                    format!("owned by user `{o}`"),
-                );
-            }
-            // DHIS2's own default category objects (same UIDs on every instance) are not the
-            // package's to share.
-            let dhis2_default = DEFAULT_EXTERNAL
-                .iter()
-                .any(|(id, _)| Some(*id) == str_prop(map, "id"));
-            if let Some(sharing) = sharing.and_then(Value::as_object)
-                && !package_groups.is_empty()
-                && kind != "userGroups"
-                && !dhis2_default
-            {
-                let groups = sharing.get("userGroups").and_then(Value::as_object);
-                let shared =
-                    groups.is_some_and(|g| g.keys().any(|k| package_groups.contains(&k.as_str())));
-                if !shared {
-                    tally(
-                        "CR805",
-                        String::new(),
-                        i,
-                        map,
-                        "shared with none of the package's user groups".into(),
-                    );
-                }
             }
         }
-        if kind == "users" {
-            for (i, user) in objects(package, kind) {
-                if str_prop(user, "id") != owner {
-                    tally(
-                        "CR803",
-                        "account".into(),
-                        i,
-                        user,
-                        "a user account in the package".into(),
-                    );
-                }
-            }
+        if kind == "users" && str_prop(map, "id") != owner {
+            tally(
+                "CR803",
+                "account".into(),
+                i,
+                map,
+                "a user account in the package".into(),
+            );
         }
-        for ((code, key), t) in tallies {
+    }
+
+    /// Reports the summaries of one type's objects.
+    pub fn end_kind(&mut self, ctx: &mut Ctx<'a>, kind: &'a str) {
+        for ((code, key), t) in std::mem::take(&mut self.tallies) {
             let (i, map) = t.first;
             let also = if t.count > 1 {
                 format!(" (and {} more {kind})", t.count - 1)
@@ -226,7 +246,11 @@ pub(super) fn run(ctx: &mut Ctx) {
             ctx.report(code, kind, map, path, message);
         }
     }
+}
 
+/// CR804/CR806: placeholder options left in a country build.
+pub(super) fn placeholders(ctx: &mut Ctx) {
+    let package = ctx.package;
     if ctx.options.country_build {
         for (i, option) in objects(package, "options") {
             if is_placeholder(option) {

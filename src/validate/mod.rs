@@ -2,8 +2,9 @@
 //! package hygiene, offline.
 //!
 //! One file per family of checks; each family is a function over a shared [`Ctx`] (the package,
-//! an id index built once, the options) that pushes [`Finding`]s. [`validate`] runs them all and
-//! returns a [`Report`] in a stable order. The list of checks, with codes, severities and what each
+//! an id index built once, the options) that pushes [`Finding`]s; the three that read every object
+//! whole (structure, references, hygiene) are fed one object at a time by a single pass
+//! (`object_pass`). [`validate`] runs them all and returns a [`Report`] in a stable order. The list of checks, with codes, severities and what each
 //! mirrors, is [`registry::CHECKS`] (rendered to `docs/checks.md`).
 
 mod canreg;
@@ -12,6 +13,7 @@ mod fast;
 pub mod finding;
 mod hygiene;
 mod indicators;
+mod object_pass;
 mod option_sets;
 mod program_rules;
 mod references;
@@ -87,29 +89,42 @@ pub fn validate(package: &Package, options: &Options, source: &str) -> Report {
     let timing = std::env::var_os("CRTK_VALIDATE_TIMING").is_some();
     let start = std::time::Instant::now();
     let mut ctx = Ctx::new(package, options);
-    let families: [(&str, Family); 11] = [
-        ("structure", structure::run),
-        ("references", references::run),
+    if timing {
+        eprintln!("validate: index {:?}", start.elapsed());
+    }
+    let t = std::time::Instant::now();
+    let [structure, references, hygiene] = object_pass::run(&mut ctx);
+    if timing {
+        eprintln!("validate: structure, references, hygiene {:?}", t.elapsed());
+    }
+    // Reported in the families' order: structure, references, option_sets, ..., translations,
+    // hygiene, canreg, working_lists.
+    ctx.findings = structure;
+    ctx.findings.extend(references);
+    let before_hygiene: [(&str, Family); 6] = [
         ("option_sets", option_sets::run),
         ("text_pattern", text_pattern::run),
         ("program_rules", program_rules::run),
         ("expressions", expressions::run),
         ("indicators", indicators::run),
         ("translations", translations::run),
-        ("hygiene", hygiene::run),
+    ];
+    let after_hygiene: [(&str, Family); 2] = [
         ("canreg", canreg::run),
         ("working_lists", working_lists::run),
     ];
-    if timing {
-        eprintln!("validate: index {:?}", start.elapsed());
-    }
-    for (name, family) in families {
-        let t = std::time::Instant::now();
-        family(&mut ctx);
-        if timing {
-            eprintln!("validate: {name} {:?}", t.elapsed());
+    let run = |ctx: &mut Ctx, families: &[(&str, Family)]| {
+        for (name, family) in families {
+            let t = std::time::Instant::now();
+            family(ctx);
+            if timing {
+                eprintln!("validate: {name} {:?}", t.elapsed());
+            }
         }
-    }
+    };
+    run(&mut ctx, &before_hygiene);
+    ctx.findings.extend(hygiene);
+    run(&mut ctx, &after_hygiene);
     Report {
         source: source.to_string(),
         findings: ctx.findings,

@@ -19,42 +19,41 @@ pub const DEFAULT_EXTERNAL: &[(&str, &str)] = &[
 /// users (the importing user replaces them; see hygiene CR803), organisation units (instance
 /// objects the installation assigns), and analytics dimensions (`columns`, `rows`, `filters`
 /// are transient in DHIS2, rebuilt from the persisted dimension properties).
-const NOT_RESOLVED: &[&str] = &[
-    "user",
-    "createdBy",
-    "lastUpdatedBy",
-    "users",
-    "userAccesses",
-    "userRoles",
-    "organisationUnit",
-    "organisationUnits",
-    "columns",
-    "rows",
-    "filters",
-];
-
+/// (A `match`, not a list: asked for every array and object of the package.)
 fn not_resolved(property: &str) -> bool {
-    // Most properties are not in the list; test the first byte before comparing strings.
     matches!(
-        property.as_bytes().first(),
-        Some(b'u' | b'c' | b'l' | b'o' | b'r' | b'f')
-    ) && NOT_RESOLVED.contains(&property)
+        property,
+        "user"
+            | "createdBy"
+            | "lastUpdatedBy"
+            | "users"
+            | "userAccesses"
+            | "userRoles"
+            | "organisationUnit"
+            | "organisationUnits"
+            | "columns"
+            | "rows"
+            | "filters"
+    )
 }
 
 /// Arrays and objects written inline (their `id` is their own, not a reference).
-const INLINE: &[&str] = &[
-    "programTrackedEntityAttributes",
-    "programStageDataElements",
-    "trackedEntityTypeAttributes",
-    "dataSetElements",
-    "dataInputPeriods",
-    "analyticsPeriodBoundaries",
-    "programStageWorkingListQueryCriteria",
-    "dashboardItems",
-    "mapViews",
-    "legends",
-    "userCredentials",
-];
+fn is_inline(property: &str) -> bool {
+    matches!(
+        property,
+        "programTrackedEntityAttributes"
+            | "programStageDataElements"
+            | "trackedEntityTypeAttributes"
+            | "dataSetElements"
+            | "dataInputPeriods"
+            | "analyticsPeriodBoundaries"
+            | "programStageWorkingListQueryCriteria"
+            | "dashboardItems"
+            | "mapViews"
+            | "legends"
+            | "userCredentials"
+    )
+}
 
 /// Sections not checked for references: user accounts are instance objects (hygiene warns).
 const SKIPPED_SECTIONS: &[&str] = &["users"];
@@ -137,33 +136,55 @@ struct Found<'v> {
     owner: bool,
 }
 
-pub(super) fn run(ctx: &mut Ctx) {
-    let package = ctx.package;
-    let user_groups: FastSet<&str> = objects(package, "userGroups")
-        .filter_map(|(_, m)| str_prop(m, "id"))
-        .collect();
-    let mut unresolved = Vec::new();
-    for kind in package.kinds() {
-        if SKIPPED_SECTIONS.contains(&kind) {
-            continue;
-        }
-        for (i, map) in objects(package, kind) {
-            let mut path = Vec::new();
-            unresolved.clear();
-            for (key, value) in map {
-                if kind == "programRuleActions" && ACTION_TARGETS.contains(&key.as_str()) {
-                    continue;
-                }
-                path.push(Seg::Key(key));
-                walk(ctx, kind, i, value, key, false, &mut path, &mut unresolved);
-                path.pop();
-            }
-            for found in unresolved.drain(..) {
-                report(ctx, kind, map, found, &user_groups);
-            }
+/// The reference checks, fed one object at a time by [`super::object_pass`].
+pub(super) struct References<'a> {
+    user_groups: FastSet<&'a str>,
+    unresolved: Vec<Found<'a>>,
+}
+
+impl<'a> References<'a> {
+    pub fn start(ctx: &Ctx<'a>) -> Self {
+        References {
+            user_groups: objects(ctx.package, "userGroups")
+                .filter_map(|(_, m)| str_prop(m, "id"))
+                .collect(),
+            unresolved: Vec::new(),
         }
     }
-    inline_agreement(ctx);
+
+    /// Checks the references of object `i` of `kind`.
+    pub fn object(
+        &mut self,
+        ctx: &mut Ctx<'a>,
+        kind: &'a str,
+        i: usize,
+        map: &'a Map<String, Value>,
+    ) {
+        if SKIPPED_SECTIONS.contains(&kind) {
+            return;
+        }
+        let mut path = Vec::new();
+        for (key, value) in map {
+            if kind == "programRuleActions" && ACTION_TARGETS.contains(&key.as_str()) {
+                continue;
+            }
+            path.push(Seg::Key(key));
+            walk(
+                ctx,
+                kind,
+                i,
+                value,
+                key,
+                false,
+                &mut path,
+                &mut self.unresolved,
+            );
+            path.pop();
+        }
+        for found in self.unresolved.drain(..) {
+            report(ctx, kind, map, found, &self.user_groups);
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -218,7 +239,7 @@ fn walk<'v>(
             }
         }
         Value::Array(items) => {
-            let inline = INLINE.contains(&property);
+            let inline = is_inline(property);
             for (i, item) in items.iter().enumerate() {
                 path.push(Seg::Index(i));
                 walk(ctx, kind, index, item, property, inline, path, out);
@@ -310,7 +331,7 @@ fn report(
 }
 
 /// CR202: children that name their parent must be listed by it, and the reverse.
-fn inline_agreement(ctx: &mut Ctx) {
+pub(super) fn inline_agreement(ctx: &mut Ctx) {
     let package = ctx.package;
     // (child section, property naming the parent, parent section, parent's list of children)
     const PAIRS: &[(&str, &str, &str, &str)] = &[
