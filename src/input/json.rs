@@ -69,13 +69,18 @@ impl<'de> Visitor<'de> for Strict {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(de::Error::custom(format!(
-                    "duplicate key `{key}` in one object: keep one of them"
-                )));
+            // One search per key: the entry is filled once its value is read.
+            match object.entry(key) {
+                serde_json::map::Entry::Vacant(entry) => {
+                    entry.insert(map.next_value_seed(self)?);
+                }
+                serde_json::map::Entry::Occupied(entry) => {
+                    return Err(de::Error::custom(format!(
+                        "duplicate key `{}` in one object: keep one of them",
+                        entry.key()
+                    )));
+                }
             }
-            let value = map.next_value_seed(self)?;
-            object.insert(key, value);
         }
         Ok(Value::Object(object))
     }
