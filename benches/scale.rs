@@ -211,7 +211,7 @@ struct Figure {
 }
 
 /// Runs every command once per round, `runs` rounds, so that all of them see the same machine
-/// (page-fault time on this VM varies a lot from minute to minute). Each child is reaped with
+/// (page-fault time on this VM varies a lot from run to run). Each child is reaped with
 /// `wait4`: its own rusage, CPU time to the microsecond (`/usr/bin/time` prints hundredths, too
 /// coarse for the 1k row).
 fn measure<const N: usize>(runs: usize, commands: &mut [Command; N]) -> [Figure; N] {

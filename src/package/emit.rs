@@ -41,8 +41,7 @@ pub fn write_canonical(package: &Package, sink: &mut impl Write) -> std::io::Res
     } else {
         out.push(b'{');
         for (i, (key, section, value)) in entries.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            indent(&mut out, 1);
+            line(&mut out, i > 0, 1);
             string(&mut out, key);
             out.extend_from_slice(b": ");
             match value {
@@ -52,7 +51,8 @@ pub fn write_canonical(package: &Package, sink: &mut impl Write) -> std::io::Res
                 other => value_at(&mut out, other, 1),
             }
         }
-        out.extend_from_slice(b"\n}");
+        line(&mut out, false, 0);
+        out.push(b'}');
     }
     out.push(b'\n');
     sink.write_all(&out)
@@ -75,16 +75,14 @@ fn section_array(out: &mut Vec<u8>, items: &[Value], sink: &mut impl Write) -> s
     });
     out.push(b'[');
     for (i, (_, item)) in ordered.into_iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        indent(out, 2);
+        line(out, i > 0, 2);
         value_at(out, item, 2);
         if out.len() >= PIECE {
             sink.write_all(out)?;
             out.clear();
         }
     }
-    out.push(b'\n');
-    indent(out, 1);
+    line(out, false, 1);
     out.push(b']');
     Ok(())
 }

@@ -105,7 +105,6 @@ impl<'a> Hygiene<'a> {
     /// Starts the objects of one type.
     pub fn kind(&mut self, kind: &str) {
         self.properties = class_of(kind).and_then(|c| schemas().properties(c));
-        self.tallies.clear();
     }
 
     /// Checks object `i` of `kind`.
@@ -207,7 +206,7 @@ impl<'a> Hygiene<'a> {
         }
     }
 
-    /// Reports the summaries of one type's objects.
+    /// Reports (and clears) the summaries of one type's objects.
     pub fn end_kind(&mut self, ctx: &mut Ctx<'a>, kind: &'a str) {
         for ((code, key), t) in std::mem::take(&mut self.tallies) {
             let (i, map) = t.first;

@@ -2,7 +2,7 @@
 //! (E4001), required properties (E4000), uniqueness of name/shortName/code (E5003).
 
 use super::fast::FastMap;
-use super::schema::{Schemas, class_of, schemas};
+use super::schema::{class_of, schemas};
 use super::{Ctx, field, str_prop};
 use crate::package::uid;
 use serde_json::{Map, Value};
@@ -138,7 +138,6 @@ fn kind_of(value: &Value) -> &'static str {
 
 /// The structure checks, fed one object at a time by [`super::object_pass`].
 pub(super) struct Structure<'a> {
-    schemas: &'static Schemas,
     /// Per type: its schema class, required and unique properties, and what was seen so far.
     class: Option<&'static str>,
     required: &'static [&'static str],
@@ -152,7 +151,6 @@ impl<'a> Structure<'a> {
     pub fn start(ctx: &mut Ctx<'a>) -> Self {
         shape(ctx);
         Structure {
-            schemas: schemas(),
             class: None,
             required: &[],
             unique: &[],
@@ -188,7 +186,7 @@ impl<'a> Structure<'a> {
         map: &'a Map<String, Value>,
     ) {
         let package = ctx.package;
-        let (schemas, required, unique) = (self.schemas, self.required, self.unique);
+        let (schemas, required, unique) = (schemas(), self.required, self.unique);
         let (seen_ids, seen_values) = (&mut self.seen_ids, &mut self.seen_values);
         let at = |p: &str| format!("{kind}[{i}]{p}");
         // CR101: JSON Schema types and enumerations.
